@@ -1,0 +1,378 @@
+"""Catch credential failures on every path and re-raise them diagnosed.
+
+The hooks (tested against real botocore, see docs/contract.md):
+
+- API calls of clients, resources, paginators, waiters and s3transfer workers: an
+  ``after-call-error`` handler registered last on each client's event emitter.
+- Presigning (``generate_presigned_url``, ``generate_presigned_post``,
+  ``generate_db_auth_token``, ...): the instance's methods are wrapped, since
+  botocore emits no event when presigning fails.
+- Errors raised while the chain resolves: ``create_client`` and ``get_credentials``
+  of the botocore session are wrapped on the instance.
+
+Nothing here does any work until an exception is raised, except recording the
+resolution (see :mod:`credsafe._recording`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import threading
+
+from collections.abc import Callable
+from typing import Any
+
+from . import _log
+from ._recording import Recorder, RecordingHTTPSession, Resolution
+from ._render import exception_message
+from .exceptions import CredsafeError, build
+
+
+# botocore exceptions that always mean "credentials could not be had", by name so
+# that classes missing from older botocore releases need no import.
+_CREDENTIAL_ERRORS = frozenset(
+    {
+        "NoCredentialsError",
+        "PartialCredentialsError",
+        "ProfileNotFound",
+        "ConfigParseError",
+        "ConfigNotFound",
+        "InvalidConfigError",
+        "InfiniteLoopConfigError",
+        "CredentialRetrievalError",
+        "MetadataRetrievalError",
+        "SSOError",
+        "SSOTokenLoadError",
+        "UnauthorizedSSOTokenError",
+        "TokenRetrievalError",
+        "InvalidIMDSEndpointError",
+        "InvalidIMDSEndpointModeError",
+        "RefreshWithMFAUnsupportedError",
+        "LoginError",
+        "LoginTokenLoadError",
+        "LoginRefreshRequired",
+    }
+)
+# Raw exceptions that botocore lets escape from credential providers; enriched
+# only when they were raised by botocore's credential code.
+_RAW_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    json.JSONDecodeError,
+    KeyError,
+    ValueError,
+    RuntimeError,
+)
+_CREDENTIAL_MODULES = (
+    os.path.join("botocore", "credentials.py"),
+    os.path.join("botocore", "tokens.py"),
+)
+_PRESIGN_METHODS = (
+    "generate_presigned_url",
+    "generate_presigned_post",
+    "generate_db_auth_token",
+    "generate_db_connect_auth_token",
+    "generate_db_connect_admin_auth_token",
+)
+
+
+def is_credential_error(exc: BaseException) -> bool:
+    """Tell whether *exc* is a credential failure credsafe should diagnose."""
+    if isinstance(exc, CredsafeError):
+        return False
+    names = {
+        cls.__name__
+        for cls in type(exc).__mro__
+        if cls.__module__.startswith("botocore")
+    }
+    if names & _CREDENTIAL_ERRORS:
+        return True
+    if "MissingDependencyException" in names or isinstance(exc, _RAW_ERRORS):
+        return _raised_by_credential_code(exc)
+    return False
+
+
+def _raised_by_credential_code(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(_CREDENTIAL_MODULES):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+class SessionState:
+    """credsafe's bookkeeping for one instrumented botocore session."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.recorder = Recorder()
+
+    def live_providers(self) -> list[Any] | None:
+        """The providers of the session's live resolver, if it has been built."""
+        try:
+            components = self.session._components._components
+            resolver = components.get("credential_provider")
+            return list(resolver.providers) if resolver is not None else None
+        except Exception:
+            return None
+
+
+_STATE_ATTR = "_credsafe_state"
+_INSTRUMENT_LOCK = threading.Lock()
+
+
+def instrument_botocore_session(session: Any) -> SessionState:
+    """Instrument *session* in place (idempotent) and return its state."""
+    with _INSTRUMENT_LOCK:
+        state: SessionState | None = getattr(session, _STATE_ATTR, None)
+        if state is not None:
+            return state
+        state = SessionState(session)
+        _instrument_resolver_component(session, state.recorder)
+        _wrap_session_methods(session, state)
+        setattr(session, _STATE_ATTR, state)
+        return state
+
+
+def state_of(session: Any) -> SessionState | None:
+    """The state of an instrumented botocore *session*, if any."""
+    return getattr(session, _STATE_ATTR, None)
+
+
+def _instrument_resolver_component(session: Any, recorder: Recorder) -> None:
+    locator = session._components
+    deferred = getattr(locator, "_deferred", {})
+    if "credential_provider" in deferred:
+        factory = deferred["credential_provider"]
+
+        def instrumented_factory() -> Any:
+            resolver = factory()
+            instrument_resolver(resolver, recorder)
+            return resolver
+
+        deferred["credential_provider"] = instrumented_factory
+        return
+    resolver = getattr(locator, "_components", {}).get("credential_provider")
+    if resolver is not None:
+        instrument_resolver(resolver, recorder)
+
+
+def instrument_resolver(resolver: Any, recorder: Recorder) -> None:
+    """Record every ``load_credentials()`` of *resolver* and its HTTP exchanges."""
+    if getattr(resolver, "_credsafe_recorder", None) is not None:
+        return
+    if not hasattr(resolver, "providers"):
+        return
+    resolver.load_credentials = functools.partial(recorder.load_credentials, resolver)
+    resolver._credsafe_recorder = recorder
+    for provider in resolver.providers:
+        for fetcher_attr in ("_role_fetcher", "_fetcher"):
+            fetcher = getattr(provider, fetcher_attr, None)
+            http = getattr(fetcher, "_session", None)
+            if http is not None and hasattr(http, "send") and not isinstance(
+                http, RecordingHTTPSession
+            ):
+                fetcher._session = RecordingHTTPSession(http, recorder)
+
+
+def _wrap_session_methods(session: Any, state: SessionState) -> None:
+    create_client = session.create_client
+    get_credentials = session.get_credentials
+
+    @functools.wraps(create_client)
+    def credsafe_create_client(*args: Any, **kwargs: Any) -> Any:
+        with state.recorder.capture() as captured:
+            try:
+                client = create_client(*args, **kwargs)
+            except Exception as exc:
+                if not is_credential_error(exc):
+                    raise
+                enriched = enrich(
+                    exc,
+                    state=state,
+                    resolution=captured[-1] if captured else state.recorder.last,
+                    service=_service_name(args, kwargs),
+                )
+                if enriched is exc:
+                    raise
+                raise enriched from exc
+        resolution = captured[-1] if captured else None
+        instrument_client(client, state=state, resolution=resolution)
+        return client
+
+    @functools.wraps(get_credentials)
+    def credsafe_get_credentials(*args: Any, **kwargs: Any) -> Any:
+        with state.recorder.capture() as captured:
+            try:
+                return get_credentials(*args, **kwargs)
+            except Exception as exc:
+                if not is_credential_error(exc):
+                    raise
+                enriched = enrich(
+                    exc,
+                    state=state,
+                    resolution=captured[-1] if captured else state.recorder.last,
+                )
+                if enriched is exc:
+                    raise
+                raise enriched from exc
+
+    session.create_client = credsafe_create_client
+    session.get_credentials = credsafe_get_credentials
+
+
+def _service_name(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+    name = kwargs.get("service_name", args[0] if args else None)
+    return None if name is None else str(name)
+
+
+def instrument_client(
+    client: Any,
+    *,
+    state: SessionState | None,
+    resolution: Resolution | None = None,
+) -> Any:
+    """Instrument *client* in place (idempotent) and return it."""
+    if getattr(client, "_credsafe_instrumented", False):
+        return client
+
+    def on_after_call_error(
+        exception: BaseException | None = None, event_name: str = "", **_: Any
+    ) -> None:
+        if exception is None or not is_credential_error(exception):
+            return
+        parts = event_name.split(".")
+        enriched = enrich(
+            exception,
+            state=state,
+            resolution=resolution or (state.recorder.last if state else None),
+            service=parts[1] if len(parts) > 2 else None,
+            operation=parts[2] if len(parts) > 2 else None,
+        )
+        if enriched is not exception:
+            raise enriched from exception
+
+    client.meta.events.register_last(
+        "after-call-error", on_after_call_error, unique_id="credsafe.after-call-error"
+    )
+    for name in _PRESIGN_METHODS:
+        method = getattr(client, name, None)
+        if callable(method):
+            setattr(client, name, _wrap_presign(client, name, method, state, resolution))
+    client._credsafe_instrumented = True
+    return client
+
+
+def _wrap_presign(
+    client: Any,
+    name: str,
+    method: Callable[..., Any],
+    state: SessionState | None,
+    resolution: Resolution | None,
+) -> Callable[..., Any]:
+    from botocore.exceptions import NoCredentialsError  # noqa: PLC0415
+
+    service = getattr(getattr(client.meta, "service_model", None), "service_name", None)
+
+    @functools.wraps(method)
+    def presign(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except AttributeError as exc:
+            # botocore's POST presigners dereference missing credentials instead of
+            # raising NoCredentialsError.
+            if getattr(getattr(client, "_request_signer", None), "_credentials", 1) is not None:
+                raise
+            enriched = enrich(
+                exc,
+                state=state,
+                resolution=resolution or (state.recorder.last if state else None),
+                service=service,
+                operation=name,
+                as_class=NoCredentialsError,
+            )
+            if enriched is exc:
+                raise
+            raise enriched from exc
+        except Exception as exc:
+            if not is_credential_error(exc):
+                raise
+            enriched = enrich(
+                exc,
+                state=state,
+                resolution=resolution or (state.recorder.last if state else None),
+                service=service,
+                operation=name,
+            )
+            if enriched is exc:
+                raise
+            raise enriched from exc
+
+    return presign
+
+
+_DIAGNOSIS_FAILED_NOTE = (
+    "credsafe: the diagnosis of this error failed ({error}); this is botocore's "
+    "original error. Run `credsafe doctor` to diagnose the environment."
+)
+
+
+def enrich(
+    exc: BaseException,
+    *,
+    state: SessionState | None,
+    resolution: Resolution | None,
+    service: str | None = None,
+    operation: str | None = None,
+    as_class: type[BaseException] | None = None,
+) -> BaseException:
+    """Return the diagnosed counterpart of *exc*, or *exc* itself with a note.
+
+    Never raises: if anything goes wrong while diagnosing, the original exception
+    is returned unchanged but for a note saying that the diagnosis failed.
+    """
+    if isinstance(exc, CredsafeError):
+        return exc
+    try:
+        from . import _replay  # noqa: PLC0415
+
+        if state is not None:
+            session = state.session
+            live = state.live_providers()
+        else:
+            import botocore.session  # noqa: PLC0415
+
+            session = botocore.session.Session()
+            live = None
+        result = _replay.replay(
+            session, resolution=resolution, trigger=exc, live_providers=live
+        )
+        first = str(exc) if as_class is None else str(as_class())
+        message = exception_message(result.redact(first), result.diagnosis)
+        enriched = build(exc, result.diagnosis, message, as_class=as_class)
+    except Exception as err:
+        add_note(exc, _DIAGNOSIS_FAILED_NOTE.format(error=type(err).__name__))
+        return exc
+    try:
+        _log.credential_failure(
+            result.diagnosis, exception=exc, service=service, operation=operation
+        )
+    except Exception:  # logging must never replace the caller's exception
+        add_note(enriched, "credsafe: logging the diagnosis failed.")
+    return enriched
+
+
+def add_note(exc: BaseException, note: str) -> None:
+    """``exc.add_note(note)``, also on Python 3.10 (which has no ``add_note``)."""
+    adder = getattr(exc, "add_note", None)
+    if adder is not None:
+        adder(note)
+        return
+    notes = list(getattr(exc, "__notes__", []))
+    notes.append(note)
+    try:
+        exc.__notes__ = notes  # type: ignore[attr-defined]
+    except Exception:
+        return

@@ -1,0 +1,570 @@
+"""Replay botocore's provider chain and turn it into a :class:`Diagnosis`.
+
+The replay walks the providers of a *fresh* resolver, built the way the session
+builds its own (never the live one: ``AssumeRoleProvider`` keeps state across
+loads, botocore#1780), in their real order, including providers the application
+inserted into the live resolver. For each provider it takes what really happened
+from the recorded resolution when there is one; otherwise it calls ``load()`` only
+on providers that read the environment or files and nothing else. Then each
+source's explainer says what it looked at, what it found and why.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from . import _context
+from ._codes import define
+from ._explain import BOTOCORE_METHODS, explainer_for
+from ._explain import env as env_explainer
+from ._explain._base import ReplayContext, error_text, generic_explain
+from ._model import (
+    PROBLEM_STATUSES,
+    Diagnosis,
+    Outcome,
+    ProfileInfo,
+    SourceReport,
+    Status,
+)
+from ._recording import Attempt, Resolution
+from ._redact import redact_text
+
+
+#: Providers whose ``load()`` only reads the environment and local files: no
+#: process, no network, no file writes. Everything else is explained statically.
+SAFE_TO_LOAD = frozenset(
+    {
+        "env",
+        "assume-role-with-web-identity",
+        "sso",
+        "shared-credentials-file",
+        "config-file",
+        "ec2-credentials-file",
+        "boto-config",
+    }
+)
+
+#: Default budget, in seconds, for all network probes of one diagnosis.
+DEFAULT_BUDGET = 2.0
+
+NOT_CONSULTED = define(
+    "chain.not_consulted",
+    title="botocore never reached this source.",
+    why="botocore stops at the first source that supplies credentials or raises an "
+    "error; sources after it are not consulted.",
+    fix="Nothing, unless you meant this source to be used: then remove what stops "
+    "the chain earlier (see the root cause).",
+)
+SHADOWED = define(
+    "chain.shadowed",
+    title="This source holds credentials, but an earlier source won.",
+    why="botocore uses the first source that supplies credentials. A source later "
+    "in the chain is never used while an earlier one succeeds; for example, "
+    "environment variables silently win over the profile named by AWS_PROFILE.",
+    fix="Remove the credentials of the earlier source (for example `unset "
+    "AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN`), or pass the "
+    "profile explicitly with profile_name=.",
+)
+CHAIN_NOT_BUILT = define(
+    "chain.not_built",
+    title="botocore could not build its credential chain.",
+    why="botocore reads the profile and a few settings before it builds the chain; "
+    "an error there means no source is consulted at all.",
+    fix="Correct the error named by the root cause.",
+)
+DEFERRED_FAILURE = define(
+    "generic.retrieval_failed",
+    title="This source was selected, but fetching its credentials failed when they "
+    "were first used.",
+    why="Some sources (SSO, assume-role, web identity, refreshable credentials) only "
+    "fetch credentials when a request is first signed; their errors appear at the "
+    "API call, not when the client is created.",
+    fix="Correct what the error names; the source's own explanation says how.",
+)
+EXPLAINER_FAILED = define(
+    "internal.explainer_failed",
+    title="credsafe could not explain this source.",
+    why="The explainer of this source raised an unexpected error; the status comes "
+    "from what botocore itself did.",
+    fix="Please report this to credsafe with the output of `credsafe doctor --json`.",
+)
+NOTHING_CONFIGURED = define(
+    "chain.nothing_configured",
+    title="No credential source is configured anywhere.",
+    why="Every source in botocore's chain was consulted and none had anything set "
+    "up, so botocore raised NoCredentialsError.",
+    fix="Configure the source that fits where the code runs; the hints name it.",
+)
+
+
+@attrs.frozen
+class Replay:
+    """The result of one replay.
+
+    Attributes:
+        diagnosis: The diagnosis.
+        redact: Removes every secret met during the replay from a text.
+    """
+
+    diagnosis: Diagnosis
+    redact: Callable[[str], str]
+
+
+def profile_info(session: Any, environ: Mapping[str, str]) -> ProfileInfo:
+    """Return the profile botocore resolves for *session*, and its origin."""
+    explicit = session.instance_variables().get("profile")
+    if explicit is not None:
+        return ProfileInfo(name=str(explicit), origin="argument")
+    try:
+        name = session.get_config_variable("profile")
+    except Exception:
+        name = None
+    if "AWS_DEFAULT_PROFILE" in environ:
+        origin = "AWS_DEFAULT_PROFILE"
+    elif "AWS_PROFILE" in environ:
+        origin = "AWS_PROFILE"
+    else:
+        origin = "default"
+    return ProfileInfo(name=str(name or "default"), origin=origin)
+
+
+def replay(
+    session: Any,
+    *,
+    resolution: Resolution | None = None,
+    trigger: BaseException | None = None,
+    live_providers: list[Any] | None = None,
+    network: bool = True,
+    budget: float = DEFAULT_BUDGET,
+    environ: Mapping[str, str] | None = None,
+) -> Replay:
+    """Diagnose the credential chain of the botocore *session*.
+
+    Args:
+        session: A ``botocore.session.Session``.
+        resolution: What really happened, when the original resolution was
+            recorded; its attempts are reused instead of running providers again.
+        trigger: The exception that started the diagnosis, if any.
+        live_providers: The providers of the session's live resolver, to include
+            providers the application inserted; never loaded.
+        network: Whether IMDS and container endpoints may be probed.
+        budget: Seconds all probes together may take.
+        environ: The environment to diagnose (default: ``os.environ``).
+    """
+    env = dict(os.environ if environ is None else environ)
+    ctx = ReplayContext(
+        session=session,
+        environ=env,
+        profile=profile_info(session, env),
+        explicit_profile=session.instance_variables().get("profile") is not None,
+        resolution=resolution,
+        trigger=trigger,
+        network=network,
+        deadline=time.monotonic() + max(0.0, budget),
+        runtime=_context.detect(env),
+    )
+    _collect_secrets(ctx, resolution, trigger)
+    diagnosis = _diagnose(ctx, live_providers)
+    return Replay(diagnosis=_sanitize(diagnosis, ctx), redact=ctx.redact)
+
+
+def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis:
+    chain, chain_error = _build_chain(ctx, live_providers)
+    resolution = ctx.resolution
+
+    reports: list[SourceReport] = []
+    stops: list[bool] = []
+    methods = [method for method, _ in chain]
+    if ctx.explicit_profile and "env" not in methods:
+        reports.append(_explain(ctx, "env", None, None))
+        stops.append(False)
+
+    trigger_source = None if chain_error is None else _attribute(chain_error, ctx)
+    for method, provider in chain:
+        attempt = _attempt_for(ctx, method, provider, chain_error, trigger_source)
+        report = _explain(ctx, method, provider, attempt)
+        reports.append(report)
+        stops.append(
+            attempt is not None
+            and attempt.result in {"found", "raised"}
+            or (attempt is None and report.status is Status.FOUND)
+            or bool(report.details.get("stops_chain"))
+        )
+
+    stop_index = next((i for i, stop in enumerate(stops) if stop), None)
+    outcome, resolved_by = Outcome.NOT_FOUND, None
+    root: SourceReport | None = None
+    if stop_index is not None:
+        stopper = reports[stop_index]
+        if stopper.status is Status.FOUND:
+            if _is_deferred_failure(ctx):
+                stopper = _as_deferred_failure(ctx, stopper)
+                reports[stop_index] = stopper
+                outcome, root = Outcome.ERROR, stopper
+            else:
+                outcome, resolved_by = Outcome.FOUND, stopper.source
+        else:
+            outcome, root = Outcome.ERROR, stopper
+        for i in range(stop_index + 1, len(reports)):
+            reports[i] = _not_consulted(reports[i], stopper, chain_error)
+    if outcome is Outcome.NOT_FOUND:
+        root = next((r for r in reports if r.status in PROBLEM_STATUSES), None)
+        if root is None:
+            root = _nothing_configured(ctx, reports)
+    return Diagnosis(
+        outcome=outcome,
+        profile=ctx.profile,
+        resolved_by=resolved_by,
+        root_cause=root,
+        sources=tuple(reports),
+    )
+
+
+def _build_chain(
+    ctx: ReplayContext, live_providers: list[Any] | None
+) -> tuple[list[tuple[str, Any]], BaseException | None]:
+    """Return ``[(METHOD, fresh provider or None)]`` in chain order."""
+    from botocore.credentials import create_credential_resolver  # noqa: PLC0415
+
+    try:
+        fresh = create_credential_resolver(
+            ctx.session, region_name=getattr(ctx.session, "_last_client_region_used", None)
+        ).providers
+    except Exception as exc:
+        methods = [m for m in BOTOCORE_METHODS if not (ctx.explicit_profile and m == "env")]
+        return [(m, None) for m in methods], exc
+    by_method = {getattr(p, "METHOD", type(p).__name__): p for p in fresh}
+    if not live_providers:
+        return [(m, p) for m, p in by_method.items()], None
+    chain: list[tuple[str, Any]] = []
+    for live in live_providers:
+        method = str(getattr(live, "METHOD", type(live).__name__))
+        # botocore's own sources use the fresh instance; a provider the application
+        # inserted is reported from its live instance, which is never loaded.
+        chain.append((method, by_method.get(method, live)))
+    return chain, None
+
+
+def _attempt_for(
+    ctx: ReplayContext,
+    method: str,
+    provider: Any,
+    chain_error: BaseException | None,
+    trigger_source: str | None,
+) -> Attempt | None:
+    if chain_error is not None:
+        if method == trigger_source:
+            return Attempt(method=method, result="raised", duration_ms=0.0, error=chain_error)
+        return None
+    if ctx.resolution is not None:
+        return ctx.resolution.attempt(method)
+    if method not in SAFE_TO_LOAD or provider is None or method not in BOTOCORE_METHODS:
+        return None
+    start = time.perf_counter()
+    try:
+        creds = provider.load()
+    except Exception as exc:
+        return Attempt(
+            method=method,
+            result="raised",
+            duration_ms=(time.perf_counter() - start) * 1000,
+            error=exc,
+        )
+    elapsed = (time.perf_counter() - start) * 1000
+    if creds is None:
+        return Attempt(method=method, result="none", duration_ms=elapsed)
+    _remember_credential_secrets(ctx, creds)
+    return Attempt(
+        method=method,
+        result="found",
+        duration_ms=elapsed,
+        credential_method=getattr(creds, "method", None),
+    )
+
+
+def _explain(
+    ctx: ReplayContext, method: str, provider: Any, attempt: Attempt | None
+) -> SourceReport:
+    explainer = explainer_for(method)
+    try:
+        report = explainer(ctx, provider, attempt)
+    except Exception as exc:
+        fallback = generic_explain(ctx, provider, attempt)
+        return attrs.evolve(
+            fallback,
+            source=method,
+            code=EXPLAINER_FAILED,
+            summary=f"credsafe could not explain this source "
+            f"({type(exc).__name__}); botocore's outcome: {fallback.summary}",
+            details={**fallback.details, "explainer_error": type(exc).__name__},
+        )
+    if report.duration_ms is None and attempt is not None:
+        report = attrs.evolve(report, duration_ms=attempt.duration_ms)
+    return report
+
+
+def _not_consulted(
+    report: SourceReport, stopper: SourceReport, chain_error: BaseException | None
+) -> SourceReport:
+    if report.status is Status.SKIPPED and report.code != "generic.not_evaluated":
+        return report
+    if chain_error is not None:
+        return attrs.evolve(
+            report,
+            status=Status.SKIPPED,
+            code=CHAIN_NOT_BUILT,
+            summary="not consulted: botocore could not build its chain "
+            f"(see {stopper.source}).",
+            hints=(),
+            details={"finding": report.code},
+        )
+    if report.status is Status.FOUND:
+        return attrs.evolve(
+            report,
+            status=Status.SHADOWED,
+            code=SHADOWED,
+            summary=f"{report.summary} Not used: {stopper.source} comes first in "
+            "the chain and won.",
+            hints=(
+                f"To use these credentials instead, remove the credentials of "
+                f"{stopper.source}.",
+            ),
+            details={**report.details, "finding": report.code, "winner": stopper.source},
+        )
+    why = (
+        "which supplied the credentials"
+        if stopper.status is Status.FOUND
+        else "which raised an error"
+    )
+    return attrs.evolve(
+        report,
+        status=Status.SKIPPED,
+        code=NOT_CONSULTED,
+        summary=f"not consulted: botocore stopped at {stopper.source}, {why}.",
+        hints=(),
+        details={
+            **report.details,
+            "finding": report.code,
+            "finding_summary": report.summary,
+            "stopped_at": stopper.source,
+        },
+    )
+
+
+def _is_deferred_failure(ctx: ReplayContext) -> bool:
+    trigger = ctx.trigger
+    if trigger is None:
+        return False
+    return type(trigger).__name__ != "NoCredentialsError" or ctx.resolution is None
+
+
+def _as_deferred_failure(ctx: ReplayContext, report: SourceReport) -> SourceReport:
+    assert ctx.trigger is not None
+    if ctx.trigger is not None and type(ctx.trigger).__name__ == "NoCredentialsError":
+        # The chain found credentials now, but the client had none: they were
+        # missing when the client was created.
+        return attrs.evolve(
+            report,
+            status=Status.FAILED,
+            code=DEFERRED_FAILURE,
+            summary=f"{report.summary} But the client that failed was created "
+            "before these credentials were available.",
+            hints=("Create the client again now that credentials are available.",),
+        )
+    return attrs.evolve(
+        report,
+        status=Status.FAILED,
+        code=DEFERRED_FAILURE,
+        summary=f"{report.source} was selected, but fetching its credentials "
+        f"failed: {error_text(ctx, ctx.trigger)}",
+        hints=report.hints,
+        details={**report.details, "finding": report.code,
+                 "exception": type(ctx.trigger).__name__},
+    )
+
+
+_TRIGGER_SOURCES = {
+    "InvalidIMDSEndpointError": "iam-role",
+    "InvalidIMDSEndpointModeError": "iam-role",
+    "MetadataRetrievalError": "iam-role",
+}
+
+
+def _attribute(error: BaseException | None, ctx: ReplayContext) -> str:
+    """Name the source an error raised while building the chain belongs to."""
+    name = type(error).__name__
+    if name in _TRIGGER_SOURCES:
+        return _TRIGGER_SOURCES[name]
+    if name == "ConfigParseError":
+        path = str(getattr(error, "kwargs", {}).get("path", ""))
+        creds_file = str(ctx.session.get_config_variable("credentials_file") or "")
+        if path and creds_file and os.path.abspath(ctx.expand_path(creds_file)) == os.path.abspath(path):
+            return "shared-credentials-file"
+        return "config-file"
+    if name == "ValueError" and "int()" in str(error):
+        return "iam-role"
+    return "config-file"
+
+
+def _nothing_configured(ctx: ReplayContext, reports: list[SourceReport]) -> SourceReport | None:
+    """Pick the source the runtime context calls for, with hints for that context."""
+    runtime = ctx.runtime
+    primary = runtime.primary
+    wanted, hints = _CONTEXT_HINTS.get(primary, _CONTEXT_HINTS["laptop"])
+    if primary == "ci" and runtime.ci_name:
+        hints = tuple(h.replace("{ci}", runtime.ci_name) for h in hints)
+    base = next((r for r in reports if r.source == wanted), None)
+    summary = (
+        "no credential source is configured"
+        + (f" (this looks like {_CONTEXT_NAMES.get(primary, primary)})" if runtime.kinds else "")
+        + f"; {wanted} is the usual source here."
+    )
+    return SourceReport(
+        source=wanted,
+        status=base.status if base is not None else Status.NOT_CONFIGURED,
+        code=NOTHING_CONFIGURED,
+        summary=summary,
+        hints=hints,
+        details={"context": list(runtime.kinds), "evidence": dict(runtime.evidence)},
+    )
+
+
+_CONTEXT_NAMES = {
+    "lambda": "AWS Lambda",
+    "ecs": "Amazon ECS",
+    "eks": "Kubernetes/EKS",
+    "ec2": "Amazon EC2",
+    "ci": "a CI job",
+    "sudo": "a sudo'd process",
+    "laptop": "a workstation",
+}
+
+_CONTEXT_HINTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "laptop": (
+        "shared-credentials-file",
+        (
+            "Run `aws configure` to write ~/.aws/credentials, or `aws configure sso` "
+            "for IAM Identity Center, or `aws login` (AWS CLI 2.32+).",
+            "If credentials live in another profile, set AWS_PROFILE=<name> or pass "
+            "profile_name=.",
+        ),
+    ),
+    "ci": (
+        "env",
+        (
+            "Add AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY as secrets of {ci} and "
+            "expose them to this job's environment, or better, use OIDC federation "
+            "(assume-role-with-web-identity).",
+        ),
+    ),
+    "lambda": (
+        "env",
+        (
+            "Lambda supplies the execution role's credentials in AWS_ACCESS_KEY_ID, "
+            "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; check that the function "
+            "code does not overwrite or delete them.",
+        ),
+    ),
+    "ecs": (
+        "container-role",
+        (
+            "Give the ECS task definition a task role (taskRoleArn); the agent then "
+            "sets AWS_CONTAINER_CREDENTIALS_RELATIVE_URI in the container.",
+        ),
+    ),
+    "eks": (
+        "assume-role-with-web-identity",
+        (
+            "Annotate the pod's service account with eks.amazonaws.com/role-arn "
+            "(IRSA), or create an EKS Pod Identity association for it.",
+        ),
+    ),
+    "ec2": (
+        "iam-role",
+        (
+            "Attach an instance profile: `aws ec2 associate-iam-instance-profile "
+            "--instance-id <id> --iam-instance-profile Name=<profile>`.",
+        ),
+    ),
+    "sudo": (
+        "shared-credentials-file",
+        (
+            "sudo changes HOME or drops variables: use `sudo -E`, or point "
+            "AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE at the real user's "
+            "~/.aws files.",
+        ),
+    ),
+}
+
+
+def _collect_secrets(
+    ctx: ReplayContext, resolution: Resolution | None, trigger: BaseException | None
+) -> None:
+    """Gather every secret value the diagnosis might meet, to redact it anywhere."""
+    del trigger
+    for name in (
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    ):
+        value = ctx.environ.get(name)
+        if value:
+            ctx.secrets.add(value)
+            ctx.secrets.add(value.strip())
+    config = ctx.full_config() or {}
+    for profile in (config.get("profiles") or {}).values():
+        if not isinstance(profile, Mapping):
+            continue
+        for key in ("aws_secret_access_key", "aws_session_token", "aws_security_token"):
+            value = profile.get(key)
+            if isinstance(value, str) and value:
+                ctx.secrets.add(value)
+    if resolution is not None and resolution.credentials is not None:
+        _remember_credential_secrets(ctx, resolution.credentials)
+
+
+def _remember_credential_secrets(ctx: ReplayContext, creds: Any) -> None:
+    # Read the stored fields, never the properties: on refreshable credentials the
+    # properties may trigger a refresh (a network call).
+    fields = getattr(creds, "__dict__", {})
+    for name in ("secret_key", "_secret_key", "token", "_token"):
+        value = fields.get(name)
+        if isinstance(value, str) and value:
+            ctx.secrets.add(value)
+
+
+def _sanitize(diagnosis: Diagnosis, ctx: ReplayContext) -> Diagnosis:
+    """Redact every text of *diagnosis*: no explainer can leak a secret."""
+
+    def clean(report: SourceReport | None) -> SourceReport | None:
+        if report is None:
+            return None
+        return attrs.evolve(
+            report,
+            summary=ctx.redact(report.summary),
+            hints=tuple(ctx.redact(h) for h in report.hints),
+            details=_clean_value(report.details, ctx.secrets),
+        )
+
+    return attrs.evolve(
+        diagnosis,
+        root_cause=clean(diagnosis.root_cause),
+        sources=tuple(clean(r) for r in diagnosis.sources),  # type: ignore[misc]
+    )
+
+
+def _clean_value(value: Any, secrets: set[str]) -> Any:
+    if isinstance(value, str):
+        return redact_text(value, secrets)
+    if isinstance(value, Mapping):
+        return {k: _clean_value(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_value(v, secrets) for v in value]
+    return value
