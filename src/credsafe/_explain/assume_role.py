@@ -1,0 +1,14 @@
+"""Explain the ``assume-role`` source.
+
+Placeholder: uses the generic explanation until this module's explainer lands.
+"""
+
+from __future__ import annotations
+
+from ._base import Explainer, generic_explain
+
+
+#: The explainer of each METHOD this module covers.
+EXPLAINERS: dict[str, Explainer] = {
+    "assume-role": generic_explain,
+}
