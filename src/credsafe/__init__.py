@@ -14,8 +14,16 @@ from ._session import Session, diagnose, wrap
 from ._version import __version__
 from .exceptions import CredsafeError
 
-
-for _obj in (Diagnosis, Outcome, ProfileInfo, SourceReport, Status, Session, diagnose, wrap):
+for _obj in (
+    Diagnosis,
+    Outcome,
+    ProfileInfo,
+    SourceReport,
+    Status,
+    Session,
+    diagnose,
+    wrap,
+):
     _obj.__module__ = __name__  # tracebacks and docs show credsafe.Session
 del _obj
 

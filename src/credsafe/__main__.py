@@ -2,5 +2,4 @@
 
 from ._cli import main
 
-
 raise SystemExit(main())

@@ -169,7 +169,7 @@ def instrument_resolver(resolver: Any, recorder: Recorder) -> None:
     resolver._credsafe_recorder = recorder
     for provider in resolver.providers:
         for fetcher_attr in ("_role_fetcher", "_fetcher"):
-            fetcher = getattr(provider, fetcher_attr, None)
+            fetcher: Any = getattr(provider, fetcher_attr, None)
             http = getattr(fetcher, "_session", None)
             if http is not None and hasattr(http, "send") and not isinstance(
                 http, RecordingHTTPSession
@@ -373,6 +373,6 @@ def add_note(exc: BaseException, note: str) -> None:
     notes = list(getattr(exc, "__notes__", []))
     notes.append(note)
     try:
-        exc.__notes__ = notes  # type: ignore[attr-defined]
+        exc.__notes__ = notes
     except Exception:
         return

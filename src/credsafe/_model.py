@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import enum
-
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
-
 
 SCHEMA = "credsafe.diagnosis/1"
 
@@ -60,6 +58,14 @@ def _freeze_details(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return dict(value)
 
 
+def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _report_tuple(value: Iterable[SourceReport]) -> tuple[SourceReport, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class SourceReport:
     """What one credential source looked at, what it found and why.
@@ -81,7 +87,7 @@ class SourceReport:
     status: Status
     code: str
     summary: str
-    hints: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    hints: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     duration_ms: float | None = None
     details: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze_details)
 
@@ -135,7 +141,7 @@ class Diagnosis:
     profile: ProfileInfo
     resolved_by: str | None
     root_cause: SourceReport | None
-    sources: tuple[SourceReport, ...] = attrs.field(converter=tuple)
+    sources: tuple[SourceReport, ...] = attrs.field(converter=_report_tuple)
 
     def source(self, name: str) -> SourceReport | None:
         """Return the report of the source whose ``METHOD`` is *name*, if any."""
@@ -168,7 +174,7 @@ class Diagnosis:
 
 
 def _jsonable(value: Any) -> Any:
-    """Turn *value* into plain JSON types (dicts, lists, str, int, float, bool, None)."""
+    """Turn *value* into plain JSON types (dict, list, str, number, bool, None)."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, enum.Enum):

@@ -16,7 +16,6 @@ import json
 import logging
 import threading
 import time
-
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -24,7 +23,6 @@ from typing import Any
 import attrs
 
 from ._redact import mask_key_id, redact_text
-
 
 _LOG = logging.getLogger("botocore.credentials")
 

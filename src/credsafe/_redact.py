@@ -9,18 +9,20 @@ tokens) is never shown at all.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable
-
 
 MASK = "*" * 16
 
 # AWS access key ids: a 4-letter prefix and 16 more upper-case letters or digits.
 # Matched anywhere in free text so that a key id in a botocore or process message is
 # masked too.
-_KEY_ID_RE = re.compile(r"\b(A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{12,}\b")
+_KEY_ID_RE = re.compile(
+    r"\b(A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{12,}\b"
+)
 # Long base64-ish runs (40-char secret keys, session tokens, JWTs) in free text.
-_LONG_SECRET_RE = re.compile(r"(?<![A-Za-z0-9/+=._-])[A-Za-z0-9/+=._-]{32,}(?![A-Za-z0-9/+=._-])")
+_LONG_SECRET_RE = re.compile(
+    r"(?<![A-Za-z0-9/+=._-])[A-Za-z0-9/+=._-]{32,}(?![A-Za-z0-9/+=._-])"
+)
 _REDACTED = "<redacted>"
 
 _KEY_KINDS = {
@@ -63,7 +65,9 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     an access key id is masked, then any long base64-like run (a secret access key, a
     session token or a JWT) is replaced by ``<redacted>``.
     """
-    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+    for secret in sorted(
+        {s for s in secrets if s and len(s) >= 4}, key=len, reverse=True
+    ):
         text = text.replace(secret, _REDACTED)
     text = _KEY_ID_RE.sub(lambda m: MASK + m.group(0)[-4:], text)
     return _LONG_SECRET_RE.sub(_mask_long_run, text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ._model import Diagnosis, Outcome, SourceReport, Status
 
-
 _MARKS = {
     Status.FOUND: "ok",
     Status.NOT_CONFIGURED: "--",

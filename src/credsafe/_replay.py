@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import time
-
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,7 +21,6 @@ import attrs
 from . import _context
 from ._codes import define
 from ._explain import BOTOCORE_METHODS, explainer_for
-from ._explain import env as env_explainer
 from ._explain._base import ReplayContext, error_text, generic_explain
 from ._model import (
     PROBLEM_STATUSES,
@@ -34,7 +32,6 @@ from ._model import (
 )
 from ._recording import Attempt, Resolution
 from ._redact import redact_text
-
 
 #: Providers whose ``load()`` only reads the environment and local files: no
 #: process, no network, no file writes. Everything else is explained statically.
@@ -176,7 +173,6 @@ def replay(
 
 def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis:
     chain, chain_error = _build_chain(ctx, live_providers)
-    resolution = ctx.resolution
 
     reports: list[SourceReport] = []
     stops: list[bool] = []
@@ -191,8 +187,7 @@ def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis
         report = _explain(ctx, method, provider, attempt)
         reports.append(report)
         stops.append(
-            attempt is not None
-            and attempt.result in {"found", "raised"}
+            (attempt is not None and attempt.result in {"found", "raised"})
             or (attempt is None and report.status is Status.FOUND)
             or bool(report.details.get("stops_chain"))
         )
@@ -234,14 +229,17 @@ def _build_chain(
 
     try:
         fresh = create_credential_resolver(
-            ctx.session, region_name=getattr(ctx.session, "_last_client_region_used", None)
+            ctx.session,
+            region_name=getattr(ctx.session, "_last_client_region_used", None),
         ).providers
     except Exception as exc:
-        methods = [m for m in BOTOCORE_METHODS if not (ctx.explicit_profile and m == "env")]
+        methods = [
+            m for m in BOTOCORE_METHODS if not (ctx.explicit_profile and m == "env")
+        ]
         return [(m, None) for m in methods], exc
     by_method = {getattr(p, "METHOD", type(p).__name__): p for p in fresh}
     if not live_providers:
-        return [(m, p) for m, p in by_method.items()], None
+        return list(by_method.items()), None
     chain: list[tuple[str, Any]] = []
     for live in live_providers:
         method = str(getattr(live, "METHOD", type(live).__name__))
@@ -260,7 +258,9 @@ def _attempt_for(
 ) -> Attempt | None:
     if chain_error is not None:
         if method == trigger_source:
-            return Attempt(method=method, result="raised", duration_ms=0.0, error=chain_error)
+            return Attempt(
+                method=method, result="raised", duration_ms=0.0, error=chain_error
+            )
         return None
     if ctx.resolution is not None:
         return ctx.resolution.attempt(method)
@@ -335,7 +335,11 @@ def _not_consulted(
                 f"To use these credentials instead, remove the credentials of "
                 f"{stopper.source}.",
             ),
-            details={**report.details, "finding": report.code, "winner": stopper.source},
+            details={
+                **report.details,
+                "finding": report.code,
+                "winner": stopper.source,
+            },
         )
     why = (
         "which supplied the credentials"
@@ -384,8 +388,11 @@ def _as_deferred_failure(ctx: ReplayContext, report: SourceReport) -> SourceRepo
         summary=f"{report.source} was selected, but fetching its credentials "
         f"failed: {error_text(ctx, ctx.trigger)}",
         hints=report.hints,
-        details={**report.details, "finding": report.code,
-                 "exception": type(ctx.trigger).__name__},
+        details={
+            **report.details,
+            "finding": report.code,
+            "exception": type(ctx.trigger).__name__,
+        },
     )
 
 
@@ -404,7 +411,11 @@ def _attribute(error: BaseException | None, ctx: ReplayContext) -> str:
     if name == "ConfigParseError":
         path = str(getattr(error, "kwargs", {}).get("path", ""))
         creds_file = str(ctx.session.get_config_variable("credentials_file") or "")
-        if path and creds_file and os.path.abspath(ctx.expand_path(creds_file)) == os.path.abspath(path):
+        if (
+            path
+            and creds_file
+            and os.path.abspath(ctx.expand_path(creds_file)) == os.path.abspath(path)
+        ):
             return "shared-credentials-file"
         return "config-file"
     if name == "ValueError" and "int()" in str(error):
@@ -412,7 +423,9 @@ def _attribute(error: BaseException | None, ctx: ReplayContext) -> str:
     return "config-file"
 
 
-def _nothing_configured(ctx: ReplayContext, reports: list[SourceReport]) -> SourceReport | None:
+def _nothing_configured(
+    ctx: ReplayContext, reports: list[SourceReport]
+) -> SourceReport | None:
     """Pick the source the runtime context calls for, with hints for that context."""
     runtime = ctx.runtime
     primary = runtime.primary
@@ -422,7 +435,11 @@ def _nothing_configured(ctx: ReplayContext, reports: list[SourceReport]) -> Sour
     base = next((r for r in reports if r.source == wanted), None)
     summary = (
         "no credential source is configured"
-        + (f" (this looks like {_CONTEXT_NAMES.get(primary, primary)})" if runtime.kinds else "")
+        + (
+            f" (this looks like {_CONTEXT_NAMES.get(primary, primary)})"
+            if runtime.kinds
+            else ""
+        )
         + f"; {wanted} is the usual source here."
     )
     return SourceReport(

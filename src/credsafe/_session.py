@@ -1,4 +1,4 @@
-"""The drop-in ``Session``, ``wrap()`` for objects created elsewhere, and ``diagnose()``."""
+"""The drop-in ``Session``, ``wrap()`` for foreign objects, and ``diagnose()``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ._model import Diagnosis
 from ._replay import DEFAULT_BUDGET, replay
 
 
-class Session(boto3.Session):
+class Session(boto3.Session):  # type: ignore[misc]  # boto3 ships no types
     """A ``boto3.Session`` whose credential failures explain themselves.
 
     Same constructor as :class:`boto3.session.Session`, and an instance of it. Until
@@ -56,7 +56,9 @@ class Session(boto3.Session):
             bc = getattr(self, "_session", None)
             if bc is None or not is_credential_error(exc):
                 raise
-            enriched = enrich(exc, state=instrument_botocore_session(bc), resolution=None)
+            enriched = enrich(
+                exc, state=instrument_botocore_session(bc), resolution=None
+            )
             if enriched is exc:
                 raise
             raise enriched from exc

@@ -28,10 +28,9 @@ s3transfer treat a ``ClientError`` as a response.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-
 from typing import TYPE_CHECKING, Any
-
 
 if TYPE_CHECKING:
     from ._model import Diagnosis
@@ -48,7 +47,7 @@ class CredsafeError(Exception):
     _credsafe_message: str
 
     def __str__(self) -> str:
-        message = getattr(self, "_credsafe_message", None)
+        message: str | None = getattr(self, "_credsafe_message", None)
         if message is None:
             return super().__str__()
         return message
@@ -59,7 +58,9 @@ class CredsafeError(Exception):
         return (_rebuild, (original, self.args, state))
 
 
-def _rebuild(original: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+def _rebuild(
+    original: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]
+) -> BaseException:
     cls = enriched_class(original)
     exc = cls.__new__(cls, *args)
     exc.args = args
@@ -124,14 +125,12 @@ def build(
         exc.__dict__.update(getattr(original, "__dict__", {}))
         for attr in ("errno", "strerror", "filename", "filename2"):
             if hasattr(original, attr):
-                try:
+                with contextlib.suppress(AttributeError, TypeError):
                     setattr(exc, attr, getattr(original, attr))
-                except (AttributeError, TypeError):
-                    pass
     else:
         exc = cls()
     exc.diagnosis = diagnosis
-    exc._credsafe_message = message  # noqa: SLF001
+    exc._credsafe_message = message
     return exc
 
 

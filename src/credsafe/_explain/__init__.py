@@ -22,10 +22,19 @@ from . import (
 )
 from ._base import Explainer, ReplayContext, custom_explain, generic_explain
 
-
 #: The explainer of each of botocore's own sources.
 EXPLAINERS: dict[str, Explainer] = {env.METHOD: env.explain}
-for _module in (assume_role, web_identity, sso, files, login, process, legacy, container, imds):
+for _module in (
+    assume_role,
+    web_identity,
+    sso,
+    files,
+    login,
+    process,
+    legacy,
+    container,
+    imds,
+):
     EXPLAINERS.update(_module.EXPLAINERS)
 del _module
 
