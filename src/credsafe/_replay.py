@@ -31,7 +31,7 @@ from ._model import (
     Status,
 )
 from ._recording import Attempt, Resolution
-from ._redact import redact_text
+from ._redact import mask_key_id, redact_text
 
 #: Providers whose ``load()`` only reads the environment and local files: no
 #: process, no network, no file writes. Everything else is explained statically.
@@ -184,7 +184,7 @@ def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis
     trigger_source = None if chain_error is None else _attribute(chain_error, ctx)
     for method, provider in chain:
         attempt = _attempt_for(ctx, method, provider, chain_error, trigger_source)
-        report = _explain(ctx, method, provider, attempt)
+        report = _with_key_id(ctx, _explain(ctx, method, provider, attempt))
         reports.append(report)
         stops.append(
             (attempt is not None and attempt.result in {"found", "raised"})
@@ -280,6 +280,7 @@ def _attempt_for(
     if creds is None:
         return Attempt(method=method, result="none", duration_ms=elapsed)
     _remember_credential_secrets(ctx, creds)
+    _remember_key_id(ctx, method, creds)
     return Attempt(
         method=method,
         result="found",
@@ -545,6 +546,30 @@ def _collect_secrets(
                 ctx.secrets.add(value)
     if resolution is not None and resolution.credentials is not None:
         _remember_credential_secrets(ctx, resolution.credentials)
+        winner = next((a for a in resolution.attempts if a.result == "found"), None)
+        if winner is not None:
+            _remember_key_id(ctx, winner.method, resolution.credentials)
+
+
+def _remember_key_id(ctx: ReplayContext, method: str, creds: Any) -> None:
+    # The stored field only: a deferred credential's property would fetch it (SSO,
+    # STS), and a refreshable one's may refresh.
+    fields = getattr(creds, "__dict__", {})
+    key = fields.get("access_key") or fields.get("_access_key")
+    if isinstance(key, str) and key:
+        masked = mask_key_id(key.strip())
+        if masked is not None:
+            ctx.key_ids[method] = masked
+
+
+def _with_key_id(ctx: ReplayContext, report: SourceReport) -> SourceReport:
+    """Add the masked key id of what the source supplied to its ``details``."""
+    masked = ctx.key_ids.get(report.source)
+    if masked is None or report.status is not Status.FOUND:
+        return report
+    if "access_key_id" in report.details:
+        return report
+    return attrs.evolve(report, details={**report.details, "access_key_id": masked})
 
 
 def _remember_credential_secrets(ctx: ReplayContext, creds: Any) -> None:

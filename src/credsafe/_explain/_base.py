@@ -47,6 +47,8 @@ class ReplayContext:
         deadline: ``time.monotonic()`` value by which all probes must be done.
         runtime: The detected runtime context.
         secrets: Secret values met during the diagnosis, to redact from any text.
+        key_ids: The masked access key id of the credentials each source supplied
+            in the replay or the recorded resolution, by ``METHOD``.
     """
 
     session: Any
@@ -59,6 +61,7 @@ class ReplayContext:
     deadline: float = attrs.field(factory=lambda: time.monotonic() + 2.0)
     runtime: RuntimeContext = attrs.field(factory=lambda: RuntimeContext(kinds=()))
     secrets: set[str] = attrs.field(factory=set)
+    key_ids: dict[str, str] = attrs.field(factory=dict)
     _full_config: Any = attrs.field(default=None, alias="_full_config")
     _full_config_error: BaseException | None = attrs.field(
         default=None, alias="_full_config_error"
