@@ -26,6 +26,7 @@ from typing import Any
 
 from . import _log
 from ._recording import Recorder, RecordingHTTPSession, Resolution
+from ._rejected import diagnose_rejection, rejection_code
 from ._render import exception_message
 from .exceptions import CredsafeError, build
 
@@ -206,7 +207,10 @@ def _wrap_session_methods(session: Any, state: SessionState) -> None:
     def credsafe_get_credentials(*args: Any, **kwargs: Any) -> Any:
         with state.recorder.capture() as captured:
             try:
-                return get_credentials(*args, **kwargs)
+                credentials = get_credentials(*args, **kwargs)
+                if captured and _log.success_trace_enabled():
+                    _trace(state, captured[-1])
+                return credentials
             except Exception as exc:
                 if not is_credential_error(exc):
                     raise
@@ -261,8 +265,81 @@ def instrument_client(
         method = getattr(client, name, None)
         if callable(method):
             setattr(client, name, _wrap_presign(client, name, method, state, resolution))
+    client._make_api_call = _wrap_api_call(client, state, resolution)
     client._credsafe_instrumented = True
     return client
+
+
+def _wrap_api_call(
+    client: Any, state: SessionState | None, resolution: Resolution | None
+) -> Callable[..., Any]:
+    """Wrap ``_make_api_call`` to diagnose credentials that AWS rejected.
+
+    On success this costs one function frame; on a ``ClientError`` whose code
+    does not mean "credentials rejected", one dictionary lookup.
+    """
+    make_api_call = client._make_api_call
+
+    @functools.wraps(make_api_call)
+    def credsafe_make_api_call(operation_name: str, api_params: Any) -> Any:
+        try:
+            return make_api_call(operation_name, api_params)
+        except Exception as exc:
+            if rejection_code(exc) is not None:
+                attach_rejection(
+                    exc,
+                    client=client,
+                    state=state,
+                    resolution=resolution
+                    or (state.recorder.last if state is not None else None),
+                    operation=operation_name,
+                )
+            raise
+
+    return credsafe_make_api_call
+
+
+def attach_rejection(
+    exc: BaseException,
+    *,
+    client: Any,
+    state: SessionState | None,
+    resolution: Resolution | None,
+    operation: str | None,
+) -> None:
+    """Attach the diagnosis of rejected credentials to *exc*, in place.
+
+    The exception keeps its class (a ``ClientError``); it gains ``.diagnosis`` and
+    a note. Never raises.
+    """
+    if getattr(exc, "diagnosis", None) is not None:
+        return
+    try:
+        if state is not None:
+            session, live = state.session, state.live_providers()
+        else:
+            import botocore.session  # noqa: PLC0415
+
+            session, live = botocore.session.Session(), None
+        diagnosis = diagnose_rejection(
+            exc,
+            client=client,
+            session=session,
+            resolution=resolution,
+            live_providers=live,
+        )
+        exc.diagnosis = diagnosis  # type: ignore[attr-defined]
+        add_note(exc, exception_message("credsafe:", diagnosis).split("\n", 1)[1])
+    except Exception as err:
+        add_note(exc, _DIAGNOSIS_FAILED_NOTE.format(error=type(err).__name__))
+        return
+    try:
+        service = getattr(client.meta.service_model, "service_name", None)
+        _log.credential_failure(
+            diagnosis, exception=exc, service=service, operation=operation
+        )
+    except Exception:
+        add_note(exc, "credsafe: logging the diagnosis failed.")
 
 
 def _wrap_presign(
@@ -356,8 +433,16 @@ def enrich(
         add_note(exc, _DIAGNOSIS_FAILED_NOTE.format(error=type(err).__name__))
         return exc
     try:
+        # One event per failure: s3transfer worker threads failing together share
+        # the state and the resolution; a re-raised exception is the same object.
         _log.credential_failure(
-            result.diagnosis, exception=exc, service=service, operation=operation
+            result.diagnosis,
+            exception=exc,
+            exception_class=type(enriched).__name__,
+            service=service,
+            operation=operation,
+            scope=(state, resolution),
+            also=(enriched,),
         )
     except Exception:  # logging must never replace the caller's exception
         add_note(enriched, "credsafe: logging the diagnosis failed.")

@@ -30,7 +30,7 @@ from ._model import (
     SourceReport,
     Status,
 )
-from ._recording import Attempt, Resolution
+from ._recording import Attempt, Resolution, masked_key_of
 from ._redact import mask_key_id, redact_text
 
 #: Providers whose ``load()`` only reads the environment and local files: no
@@ -263,7 +263,11 @@ def _attempt_for(
             )
         return None
     if ctx.resolution is not None:
-        return ctx.resolution.attempt(method)
+        recorded = ctx.resolution.attempt(method)
+        if recorded is not None or not ctx.resolution.attempts:
+            return recorded
+        # Not reached by the real resolution: a safe load still tells whether the
+        # source holds credentials (reported as shadowed).
     if method not in SAFE_TO_LOAD or provider is None or method not in BOTOCORE_METHODS:
         return None
     start = time.perf_counter()
@@ -286,6 +290,7 @@ def _attempt_for(
         result="found",
         duration_ms=elapsed,
         credential_method=getattr(creds, "method", None),
+        access_key_id=masked_key_of(creds),
     )
 
 
@@ -307,6 +312,14 @@ def _explain(
         )
     if report.duration_ms is None and attempt is not None:
         report = attrs.evolve(report, duration_ms=attempt.duration_ms)
+    if (
+        attempt is not None
+        and attempt.access_key_id is not None
+        and "access_key_id" not in report.details
+    ):
+        report = attrs.evolve(
+            report, details={**report.details, "access_key_id": attempt.access_key_id}
+        )
     return report
 
 
