@@ -74,7 +74,6 @@ class Attempt:
         error: The exception the provider raised, if it raised.
         credential_method: ``Credentials.method`` of what it returned, if anything.
         exchanges: HTTP exchanges made while the provider ran.
-        access_key_id: The masked access key id of what it returned, if anything.
     """
 
     method: str
@@ -83,7 +82,6 @@ class Attempt:
     error: BaseException | None = attrs.field(default=None, eq=False)
     credential_method: str | None = None
     exchanges: tuple[Exchange, ...] = ()
-    access_key_id: str | None = None
 
 
 @attrs.frozen
@@ -192,7 +190,6 @@ class Recorder:
                             duration_ms=_ms_since(start),
                             credential_method=getattr(creds, "method", None),
                             exchanges=tuple(exchanges),
-                            access_key_id=masked_key_of(creds),
                         )
                     )
                     return creds
@@ -207,13 +204,6 @@ class Recorder:
             return None
         finally:
             self._publish(Resolution(attempts=tuple(attempts), credentials=creds))
-
-
-def masked_key_of(creds: Any) -> str | None:
-    """The masked access key id of *creds*, read without triggering a refresh."""
-    fields = getattr(creds, "__dict__", {})
-    key = fields.get("access_key", fields.get("_access_key"))
-    return mask_key_id(key) if isinstance(key, str) else None
 
 
 def _ms_since(start: float) -> float:

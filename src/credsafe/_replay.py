@@ -30,7 +30,7 @@ from ._model import (
     SourceReport,
     Status,
 )
-from ._recording import Attempt, Resolution, masked_key_of
+from ._recording import Attempt, Resolution
 from ._redact import mask_key_id, redact_text
 
 #: Providers whose ``load()`` only reads the environment and local files: no
@@ -191,6 +191,8 @@ def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis
             or (attempt is None and report.status is Status.FOUND)
             or bool(report.details.get("stops_chain"))
         )
+        if stops[-1] and ctx.stopped_by is None:
+            ctx.stopped_by = method  # later sources are never probed
 
     stop_index = next((i for i, stop in enumerate(stops) if stop), None)
     outcome, resolved_by = Outcome.NOT_FOUND, None
@@ -290,7 +292,6 @@ def _attempt_for(
         result="found",
         duration_ms=elapsed,
         credential_method=getattr(creds, "method", None),
-        access_key_id=masked_key_of(creds),
     )
 
 
@@ -312,14 +313,6 @@ def _explain(
         )
     if report.duration_ms is None and attempt is not None:
         report = attrs.evolve(report, duration_ms=attempt.duration_ms)
-    if (
-        attempt is not None
-        and attempt.access_key_id is not None
-        and "access_key_id" not in report.details
-    ):
-        report = attrs.evolve(
-            report, details={**report.details, "access_key_id": attempt.access_key_id}
-        )
     return report
 
 
