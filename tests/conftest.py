@@ -18,6 +18,8 @@ import botocore
 import pytest
 import structlog
 
+import credsafe._context
+
 from servers import ContainerServer, IMDSServer, SilentServer, closed_port_url
 
 
@@ -101,6 +103,16 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsFil
     monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", closed_port_url())
     monkeypatch.setenv("AWS_METADATA_SERVICE_TIMEOUT", "1")
     monkeypatch.setenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "1")
+    # Context detection reads DMI, /proc and /.dockerenv under this root: an empty
+    # directory, so the host running the tests is never taken for EC2 or a container.
+    context_root = tmp_path / "context-root"
+    context_root.mkdir()
+    monkeypatch.setattr(credsafe._context, "ROOT", str(context_root))
+    for name in (
+        "SUDO_GID", "JOURNAL_STREAM", "container", "TEAMCITY_VERSION", "DRONE",
+        "SEMAPHORE", "APPVEYOR", "BITRISE_IO", "AWS_EXECUTION_ENV",
+    ):
+        monkeypatch.delenv(name, raising=False)
     yield files
 
 

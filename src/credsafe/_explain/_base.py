@@ -47,6 +47,9 @@ class ReplayContext:
         deadline: ``time.monotonic()`` value by which all probes must be done.
         runtime: The detected runtime context.
         secrets: Secret values met during the diagnosis, to redact from any text.
+        stopped_by: The METHOD of the first source that supplied credentials or
+            stopped the chain, once the replay has met it; later sources are
+            never probed.
         key_ids: The masked access key id of the credentials each source supplied
             in the replay or the recorded resolution, by ``METHOD``.
     """
@@ -61,6 +64,7 @@ class ReplayContext:
     deadline: float = attrs.field(factory=lambda: time.monotonic() + 2.0)
     runtime: RuntimeContext = attrs.field(factory=lambda: RuntimeContext(kinds=()))
     secrets: set[str] = attrs.field(factory=set)
+    stopped_by: str | None = None
     key_ids: dict[str, str] = attrs.field(factory=dict)
     _full_config: Any = attrs.field(default=None, alias="_full_config")
     _full_config_error: BaseException | None = attrs.field(
