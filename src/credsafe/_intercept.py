@@ -208,9 +208,6 @@ def _wrap_session_methods(session: Any, state: SessionState) -> None:
         with state.recorder.capture() as captured:
             try:
                 credentials = get_credentials(*args, **kwargs)
-                if captured and _log.success_trace_enabled():
-                    _trace(state, captured[-1])
-                return credentials
             except Exception as exc:
                 if not is_credential_error(exc):
                     raise
@@ -222,9 +219,25 @@ def _wrap_session_methods(session: Any, state: SessionState) -> None:
                 if enriched is exc:
                     raise
                 raise enriched from exc
+        if captured and _log.success_trace_enabled():
+            _trace(state, captured[-1])
+        return credentials
 
     session.create_client = credsafe_create_client
     session.get_credentials = credsafe_get_credentials
+
+
+def _trace(state: SessionState, resolution: Resolution) -> None:
+    """Log the opt-in success trace of *resolution*; never raises."""
+    try:
+        from ._replay import profile_info  # noqa: PLC0415
+
+        profile = profile_info(state.session, os.environ)
+        _log.credentials_resolved(
+            resolution, profile=profile.name, profile_origin=profile.origin
+        )
+    except Exception:
+        return
 
 
 def _service_name(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
