@@ -23,6 +23,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -48,7 +49,13 @@ CROSS_CUTTING = (
 
 @attrs.frozen
 class Definition:
-    code: str
+    """A ``define()`` call, or a call of a helper that calls ``define()``.
+
+    ``code`` is ``None`` when the helper builds the code (``f"{method}.found"``);
+    the registry of a fresh process then tells which codes the helper defined.
+    """
+
+    code: str | None
     module: str
     line: int
     constant: str | None
@@ -66,6 +73,8 @@ class Scan:
     """What the AST of ``src/credsafe`` says about codes."""
 
     definitions: list[Definition] = attrs.Factory(list)
+    # (module, line) of each define() call whose code is built, not a literal
+    dynamic_sites: set[tuple[str, int]] = attrs.Factory(set)
     literal_uses: list[CodeUse] = attrs.Factory(list)
     computed_uses: list[CodeUse] = attrs.Factory(list)
     # module -> names loaded in it (bare names, and attributes such as env.FOUND)
@@ -111,21 +120,48 @@ def source_files() -> list[tuple[str, bool, str]]:
     ]
 
 
+def _definers(tree: ast.Module) -> set[str]:
+    """Functions of a module that call define() with a built code."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+            _is_define(inner) and _literal(inner) is None  # type: ignore[arg-type]
+            for inner in ast.walk(node)
+        ):
+            names.add(node.name)
+    return names
+
+
+def _is_definer_call(node: ast.AST, definers: set[str]) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in definers
+    )
+
+
 def scan(files: list[tuple[str, bool, str]]) -> Scan:
     result = Scan()
     for module, is_package, text in files:
         tree = ast.parse(text, filename=module)
+        definers = _definers(tree)
+        constants = _string_constants(tree)
         bound: set[int] = set()
         for node in ast.walk(tree):
-            if isinstance(node, ast.Assign | ast.AnnAssign) and _is_define(node.value):
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None and (
+                _is_define(node.value) or _is_definer_call(node.value, definers)
+            ):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 call = node.value
                 assert isinstance(call, ast.Call)
                 bound.add(id(call))
+                code = _literal(call, constants) if _is_define(call) else None
+                if _is_define(call) and code is None:
+                    result.dynamic_sites.add((module, call.lineno))
                 for target in targets:
                     if isinstance(target, ast.Name):
                         result.definitions.append(
-                            Definition(_literal(call), module, node.lineno, target.id)
+                            Definition(code, module, node.lineno, target.id)
                         )
             elif isinstance(node, ast.ImportFrom):
                 origin = _resolve(module, is_package, node)
@@ -147,21 +183,63 @@ def scan(files: list[tuple[str, bool, str]]) -> Scan:
                     for side in sides:
                         _record_use(result, module, side)
         for node in ast.walk(tree):
-            if _is_define(node) and id(node) not in bound:
-                assert isinstance(node, ast.Call)
-                result.definitions.append(
-                    Definition(_literal(node), module, node.lineno, None)
-                )
+            if not _is_define(node) or id(node) in bound:
+                continue
+            assert isinstance(node, ast.Call)
+            code = _literal(node, constants)
+            if code is None:
+                result.dynamic_sites.add((module, node.lineno))
+            else:
+                result.definitions.append(Definition(code, module, node.lineno, None))
     return result
 
 
-def _literal(call: ast.Call) -> str:
+def _literal(call: ast.Call, constants: dict[str, str] | None = None) -> str | None:
+    """The code a define() call registers, or ``None`` if it is built at run time.
+
+    An f-string of module-level string constants (``f"{METHOD}.found"``) counts
+    as a literal.
+    """
     first = call.args[0] if call.args else None
     if first is None:
         first = next((k.value for k in call.keywords if k.arg == "code"), None)
-    assert isinstance(first, ast.Constant)
-    assert isinstance(first.value, str), "define() takes the code as a string literal"
-    return first.value
+    return _evaluate(first, constants or {})
+
+
+def _evaluate(node: ast.AST | None, constants: dict[str, str]) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.FormattedValue):
+                if value.format_spec is not None or value.conversion != -1:
+                    return None
+                part = _evaluate(value.value, constants)
+            else:
+                part = _evaluate(value, constants)
+            if part is None:
+                return None
+            parts.append(part)
+        return "".join(parts)
+    return None
+
+
+def _string_constants(tree: ast.Module) -> dict[str, str]:
+    """Module-level ``NAME = "text"`` assignments."""
+    constants = {}
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            constants[node.targets[0].id] = node.value.value
+    return constants
 
 
 def _record_use(result: Scan, module: str, value: ast.AST) -> None:
@@ -193,24 +271,34 @@ def unused_constants(result: Scan) -> list[str]:
 SCAN = scan(source_files())
 
 
-def registry_of_a_fresh_process() -> dict[str, dict[str, str]]:
-    """The registry exactly as ``credsafe explain`` sees it, untouched by tests."""
+_PROBE = """
+import json, sys, attrs
+sites = {}
+def profile(frame, event, arg):
+    if (event == "call" and frame.f_code.co_name == "define"
+            and frame.f_globals.get("__name__") == "credsafe._codes"):
+        caller = frame.f_back
+        sites[frame.f_locals["code"]] = [caller.f_globals["__name__"], caller.f_lineno]
+sys.setprofile(profile)
+import credsafe._cli  # what `credsafe explain CODE` imports before it looks a code up
+from credsafe._codes import CODES, lookup
+lookup("env.partial")
+sys.setprofile(None)
+print(json.dumps({c: {**attrs.asdict(d), "site": sites.get(c)} for c, d in CODES.items()}))
+"""
+
+
+def registry_of_a_fresh_process() -> dict[str, dict[str, Any]]:
+    """The registry exactly as ``credsafe explain`` sees it, and where each code was
+    defined (module and line of the ``define()`` call), untouched by tests."""
     out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            # what `credsafe explain CODE` imports before it looks a code up
-            "import json, attrs, credsafe._cli\n"
-            "from credsafe._codes import CODES, lookup\n"
-            "lookup('env.partial')\n"
-            "print(json.dumps({c: attrs.asdict(d) for c, d in CODES.items()}))",
-        ],
+        [sys.executable, "-c", _PROBE],
         capture_output=True,
         text=True,
         check=True,
         timeout=60,
     )
-    registry: dict[str, dict[str, str]] = json.loads(out.stdout)
+    registry: dict[str, dict[str, Any]] = json.loads(out.stdout.splitlines()[-1])
     return registry
 
 
@@ -241,7 +329,13 @@ class TestScan:
                 "VIA_IMPORT = define('x.via_import', title='t', why='w', fix='f')\n"
                 "VIA_ATTR = define('x.via_attr', title='t', why='w', fix='f')\n"
                 "define('x.unbound', title='t', why='w', fix='f')\n"
-                "SourceReport(code=LOCAL)\n",
+                "SourceReport(code=LOCAL)\n"
+                "M = 'x'\n"
+                "FROM_CONSTANT = define(f'{M}.const', title='t', why='w', fix='f')\n"
+                "def _both(s):\n"
+                "    return {m: define(f'{m}.{s}', title='t', why='w', fix='f') for m in 'ab'}\n"
+                "HELPED = _both('found')\n"
+                "use(FROM_CONSTANT, HELPED['a'])\n",
             ),
             (
                 "pkg.b",
@@ -256,6 +350,9 @@ class TestScan:
         ]
         result = scan(files)
         assert unused_constants(result) == ["DEAD = 'x.dead' (pkg.a:1)"]
+        assert ("x.const", "FROM_CONSTANT") in {(d.code, d.constant) for d in result.definitions}
+        assert (None, "HELPED") in {(d.code, d.constant) for d in result.definitions}
+        assert result.dynamic_sites == {("pkg.a", 10)}
         assert [d.code for d in result.definitions if d.constant is None] == ["x.unbound"]
         assert [u.code for u in result.literal_uses] == ["x.literal", "x.compared"]
         assert [u.code for u in result.computed_uses] == ["f'{m}.found'"]
@@ -265,13 +362,22 @@ class TestEveryCodeHasAnEntry:
     def test_every_definition_is_registered(self) -> None:
         """Each define() runs when credsafe is imported, so `explain` knows it."""
         missing = sorted(
-            f"{d.code} ({d.module}:{d.line})" for d in SCAN.definitions if d.code not in REGISTRY
+            f"{d.code} ({d.module}:{d.line})"
+            for d in SCAN.definitions
+            if d.code is not None and d.code not in REGISTRY
         )
         assert missing == []
 
     def test_the_registry_holds_only_defined_codes(self) -> None:
-        """No entry is registered from anywhere but a define() in src/credsafe."""
-        assert sorted(set(REGISTRY) - {d.code for d in SCAN.definitions}) == []
+        """Every entry comes from a define() in src/credsafe that the scan sees."""
+        literal = {d.code for d in SCAN.definitions}
+        stray = sorted(
+            f"{code} (defined at {entry['site']})"
+            for code, entry in REGISTRY.items()
+            if code not in literal
+            and tuple(entry["site"] or ()) not in SCAN.dynamic_sites
+        )
+        assert stray == []
 
     def test_every_literal_code_is_registered(self) -> None:
         """A code written as a string literal must have an entry."""
@@ -287,7 +393,8 @@ class TestEveryCodeHasAnEntry:
     def test_each_code_is_defined_once(self) -> None:
         where = defaultdict(list)
         for d in SCAN.definitions:
-            where[d.code].append(f"{d.module}:{d.line}")
+            if d.code is not None:
+                where[d.code].append(f"{d.module}:{d.line}")
         assert {c: w for c, w in where.items() if len(w) > 1} == {}
 
 
@@ -321,7 +428,7 @@ class TestEntries:
         for field in ("title", "why", "fix"):
             text = doc[field].strip()
             assert text, f"{code}: empty {field}"
-            assert text[-1] in ".)`", f"{code}: {field} is not a sentence: {text!r}"
+            assert text[-1] in ".)`'\"", f"{code}: {field} is not a sentence: {text!r}"
 
     @pytest.mark.parametrize("code", sorted(REGISTRY))
     def test_explain_prints_it(self, code: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -336,7 +443,8 @@ class TestEntries:
         assert "unknown code" in capsys.readouterr().err
 
     def test_lookup_imports_every_explainer(self) -> None:
-        assert lookup("env.partial") == CodeDoc(**REGISTRY["env.partial"])
+        entry = {k: v for k, v in REGISTRY["env.partial"].items() if k != "site"}
+        assert lookup("env.partial") == CodeDoc(**entry)
 
     def test_define_twice_differently_is_refused(self) -> None:
         code = "internal.test_only_duplicate"
