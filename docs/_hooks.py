@@ -1,0 +1,419 @@
+"""MkDocs hooks: the index of diagnosis codes, and a nav that tolerates missing pages.
+
+The index is generated from the registry that ``credsafe explain CODE`` reads
+(``credsafe._codes.CODES``), so the text of a code lives in exactly one place: its
+``define()`` call. Each entry gets an example of the message, taken from a real
+diagnosis that the build makes in a throwaway HOME with a clean environment (see
+``SCENARIOS``); nothing here touches the network, runs a process or reads the real
+``~/.aws``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+log = logging.getLogger("mkdocs.hooks.credsafe")
+
+#: The page that receives the index, and the marker replaced in it.
+CODES_PAGE = "reference/codes.md"
+MARKER = "<!-- credsafe:codes -->"
+
+#: Prefixes of codes that belong to no single source, in the order shown.
+CROSS_CUTTING = {
+    "chain": "The chain as a whole",
+    "generic": "Any source",
+    "custom": "Providers the application added",
+    "explicit": "Credentials passed explicitly",
+    "rejected": "Credentials AWS rejected",
+    "verify": "credsafe doctor --verify",
+    "advice": "Advice",
+    "internal": "credsafe itself",
+}
+
+
+@attrs.frozen
+class Scenario:
+    """A real environment to diagnose: variables, file contents, a profile."""
+
+    name: str
+    env: Mapping[str, str] = attrs.field(factory=dict)
+    config: str | None = None
+    credentials: str | None = None
+    boto_config: str | None = None
+    profile: str | None = None
+
+
+_KEY = "AKIAIOSFODNN7EXAMPLE"  # AWS's documented example key id
+_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # noqa: S105 (documented example)
+_CREDS = f"aws_access_key_id = {_KEY}\naws_secret_access_key = {_SECRET}\n"
+
+#: Environments whose diagnoses give the examples of the index.
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("nothing configured"),
+    Scenario("key id without secret", env={"AWS_ACCESS_KEY_ID": _KEY}),
+    Scenario("secret without key id", env={"AWS_SECRET_ACCESS_KEY": _SECRET}),
+    Scenario("empty key id", env={"AWS_ACCESS_KEY_ID": ""}),
+    Scenario(
+        "environment shadows the profile",
+        env={"AWS_ACCESS_KEY_ID": _KEY, "AWS_SECRET_ACCESS_KEY": _SECRET},
+        credentials=f"[default]\n{_CREDS}",
+    ),
+    Scenario(
+        "explicit profile ignores the environment",
+        env={"AWS_ACCESS_KEY_ID": _KEY, "AWS_SECRET_ACCESS_KEY": _SECRET},
+        credentials=f"[dev]\n{_CREDS}",
+        profile="dev",
+    ),
+    Scenario("credentials file found", credentials=f"[default]\n{_CREDS}"),
+    Scenario(
+        "credentials file with a byte-order mark",
+        credentials=f"\ufeff[default]\n{_CREDS}",
+    ),
+    Scenario(
+        "credentials file missing the secret",
+        credentials=f"[default]\naws_access_key_id = {_KEY}\n",
+    ),
+    Scenario(
+        "credentials file with a [profile x] section",
+        credentials=f"[profile dev]\n{_CREDS}",
+        env={"AWS_PROFILE": "dev"},
+    ),
+    Scenario(
+        "config section without the profile prefix",
+        config=f"[dev]\n{_CREDS}",
+        env={"AWS_PROFILE": "dev"},
+    ),
+    Scenario(
+        "profile named by AWS_PROFILE does not exist",
+        config="[default]\nregion = us-east-1\n",
+        env={"AWS_PROFILE": "prod"},
+    ),
+    Scenario(
+        "config file credentials", config=f"[profile dev]\n{_CREDS}", profile="dev"
+    ),
+    Scenario(
+        "config file with a duplicate key",
+        config=f"[default]\nregion = us-east-1\nregion = eu-west-1\n{_CREDS}",
+    ),
+    Scenario(
+        "assume-role without a source",
+        config="[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n",
+    ),
+    Scenario(
+        "assume-role with a missing source profile",
+        config="[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n"
+        "source_profile = base\n",
+    ),
+    Scenario(
+        "assume-role with both sources",
+        config="[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n"
+        "source_profile = base\ncredential_source = Environment\n"
+        f"[profile base]\n{_CREDS}",
+    ),
+    Scenario(
+        "web identity without a role",
+        env={"AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/secrets/token"},
+    ),
+    Scenario(
+        "web identity with a missing token file",
+        env={
+            "AWS_WEB_IDENTITY_TOKEN_FILE": "/nonexistent/token",
+            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/app",
+        },
+    ),
+    Scenario(
+        "SSO profile missing settings",
+        config="[default]\nsso_account_id = 123456789012\n",
+    ),
+    Scenario(
+        "SSO session that does not exist",
+        config="[default]\nsso_session = corp\nsso_account_id = 123456789012\n"
+        "sso_role_name = ReadOnly\n",
+    ),
+    Scenario(
+        "SSO profile never logged in",
+        config="[default]\nsso_session = corp\nsso_account_id = 123456789012\n"
+        "sso_role_name = ReadOnly\n[sso-session corp]\n"
+        "sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
+    ),
+    Scenario(
+        "credential_process",
+        config="[default]\ncredential_process = /usr/local/bin/get-creds --json\n",
+    ),
+    Scenario(
+        "login session",
+        config="[default]\nlogin_session = arn:aws:iam::123456789012:user/me\n",
+    ),
+    Scenario(
+        "legacy EC2 credentials file missing",
+        env={"AWS_CREDENTIAL_FILE": "/nonexistent/aws-credentials"},
+    ),
+    Scenario(
+        "boto config without a secret",
+        boto_config=f"[Credentials]\naws_access_key_id = {_KEY}\n",
+    ),
+    Scenario("boto config", boto_config=f"[Credentials]\n{_CREDS}"),
+    Scenario(
+        "container URI on a host botocore refuses",
+        env={"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://192.0.2.10/creds"},
+    ),
+    Scenario("empty container URI", env={"AWS_CONTAINER_CREDENTIALS_FULL_URI": ""}),
+    Scenario("IMDS disabled", env={"AWS_EC2_METADATA_DISABLED": "true"}),
+    Scenario(
+        "IMDS endpoint mode invalid",
+        env={"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "ipv5"},
+    ),
+)
+
+# Variables that change what botocore or credsafe's context detection sees.
+_CLEARED_PREFIXES = ("AWS_", "BOTO_", "ECS_", "AMAZON_")
+_CLEARED = frozenset(
+    {
+        "BOTO_CONFIG", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy",
+        "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "CI", "GITHUB_ACTIONS",
+        "GITLAB_CI", "CIRCLECI", "JENKINS_URL", "BUILDKITE", "CODEBUILD_BUILD_ID",
+        "BITBUCKET_BUILD_NUMBER", "TF_BUILD", "TRAVIS", "SUDO_USER", "SUDO_UID",
+        "SUDO_COMMAND", "KUBERNETES_SERVICE_HOST", "INVOCATION_ID",
+    }
+)  # fmt: skip
+
+
+@contextlib.contextmanager
+def _isolated(scenario: Scenario) -> Iterator[Path]:
+    """Run with a temporary HOME and only the scenario's AWS settings."""
+    saved = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="credsafe-docs-") as tmp:
+        home = Path(tmp) / "home"
+        aws = home / ".aws"
+        aws.mkdir(parents=True)
+        try:
+            for name in list(os.environ):
+                if name.startswith(_CLEARED_PREFIXES) or name in _CLEARED:
+                    del os.environ[name]
+            os.environ["HOME"] = str(home)
+            os.environ["AWS_CONFIG_FILE"] = str(aws / "config")
+            os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(aws / "credentials")
+            os.environ["BOTO_CONFIG"] = str(home / ".boto")
+            for name, text in (
+                ("config", scenario.config),
+                ("credentials", scenario.credentials),
+            ):
+                if text is not None:
+                    (aws / name).write_text(text, encoding="utf-8")
+            if scenario.boto_config is not None:
+                (home / ".boto").write_text(scenario.boto_config, encoding="utf-8")
+            os.environ.update(scenario.env)
+            yield home
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+
+@attrs.frozen
+class Example:
+    """The message of one code in a real diagnosis."""
+
+    scenario: str
+    summary: str
+    hints: tuple[str, ...]
+
+
+def harvest(scenarios: tuple[Scenario, ...] = SCENARIOS) -> dict[str, Example]:
+    """Diagnose each scenario for real (no network) and keep one example per code."""
+    import credsafe  # noqa: PLC0415  (imported late: the build may not need it)
+
+    examples: dict[str, Example] = {}
+    for scenario in scenarios:
+        with _isolated(scenario) as home:
+            try:
+                diagnosis = credsafe.diagnose(
+                    profile_name=scenario.profile, network=False
+                )
+            except Exception as exc:  # a scenario is evidence, never a build failure
+                log.info("credsafe docs: scenario %r: %r", scenario.name, exc)
+                continue
+            data = diagnosis.to_dict()
+        reports = [data["root_cause"]] if data["root_cause"] else []
+        reports += data["sources"]
+        for report in reports:
+            code = report["code"]
+            if code in examples:
+                continue
+            summary = _homeless(report["summary"], home)
+            hints = tuple(_homeless(h, home) for h in report["hints"])
+            examples[code] = Example(
+                scenario.name, f"[{report['source']}] {summary}", hints
+            )
+    return examples
+
+
+def _homeless(text: str, home: Path) -> str:
+    return text.replace(str(home), "~")
+
+
+def registry() -> Mapping[str, Any]:
+    """Every registered code, as ``credsafe explain`` sees them."""
+    import credsafe._cli  # noqa: F401, PLC0415  (imports every module that defines codes)
+    from credsafe._codes import CODES, lookup  # noqa: PLC0415
+
+    lookup("env.partial")  # imports every explainer
+    return dict(CODES)
+
+
+def _group(code: str) -> str:
+    return code.split(".", 1)[0]
+
+
+def _order(codes: Mapping[str, Any]) -> list[str]:
+    from credsafe._explain import BOTOCORE_METHODS  # noqa: PLC0415
+
+    ranks = {name: i for i, name in enumerate((*BOTOCORE_METHODS, *CROSS_CUTTING))}
+    return sorted(codes, key=lambda c: (ranks.get(_group(c), len(ranks)), _group(c), c))
+
+
+_TICKS = re.compile(r"`([^`]+)`")
+
+
+def _text(value: str) -> str:
+    """Escape *value* as HTML, with `backtick` spans as code."""
+    parts = _TICKS.split(value)
+    return "".join(
+        f"<code>{html.escape(p)}</code>" if i % 2 else html.escape(p)
+        for i, p in enumerate(parts)
+    )
+
+
+def _group_title(group: str) -> str:
+    return CROSS_CUTTING.get(group, f"<code>{group}</code>")
+
+
+def render_index(codes: Mapping[str, Any], examples: Mapping[str, Example]) -> str:
+    """The Markdown of the index: a table of every code, then one entry each."""
+    order = _order(codes)
+    lines = [
+        f"credsafe can emit **{len(order)}** codes. Each entry says what the code "
+        "means, why botocore behaves that way, what to do, and shows an example of "
+        "the message"
+        + (
+            f" (taken from a real diagnosis made when this page was built; "
+            f"{sum(c in examples for c in order)} of {len(order)} have one)."
+            if examples
+            else "."
+        ),
+        "",
+        "| Code | Meaning |",
+        "| --- | --- |",
+    ]
+    lines += [f"| [`{c}`](#{c}) | {_text(codes[c].title)} |" for c in order]
+    current = None
+    for code in order:
+        doc = codes[code]
+        group = _group(code)
+        if group != current:
+            current = group
+            lines += ["", f"## {_group_title(group)} {{#{group}}}", ""]
+        lines += [
+            "",
+            f"### `{code}` {{#{code}}}",
+            "",
+            f"<p><strong>{_text(doc.title)}</strong></p>",
+        ]
+        lines += ["", f"<p><em>Why.</em> {_text(doc.why)}</p>"]
+        lines += ["", f"<p><em>Fix.</em> {_text(doc.fix)}</p>"]
+        example = examples.get(code)
+        if example is not None:
+            body = example.summary + "".join(f"\n  fix: {h}" for h in example.hints)
+            lines += [
+                "",
+                f"<p><em>Example</em> ({html.escape(example.scenario)}):</p>",
+                "",
+                f'<pre><code class="language-text">{html.escape(body)}</code></pre>',
+            ]
+        lines += ["", f"`credsafe explain {code}` prints this entry."]
+    return "\n".join(lines) + "\n"
+
+
+# --- MkDocs events -------------------------------------------------------------
+
+
+def _prune(nav: list[Any], docs_dir: Path) -> list[Any]:
+    """Drop nav entries whose page does not exist (yet), and say which."""
+    kept: list[Any] = []
+    for item in nav:
+        if isinstance(item, str):
+            value: Any = item
+        elif isinstance(item, dict):
+            ((title, value),) = item.items()
+        else:  # pragma: no cover
+            kept.append(item)
+            continue
+        if isinstance(value, list):
+            children = _prune(value, docs_dir)
+            if children:
+                kept.append({title: children} if isinstance(item, dict) else children)
+            continue
+        if "://" in value or (docs_dir / value).is_file():
+            kept.append(item)
+        else:
+            log.info("credsafe docs: %s is not written yet; left out of the nav", value)
+    return kept
+
+
+def _pages(nav: list[Any]) -> set[str]:
+    found: set[str] = set()
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        if isinstance(value, list):
+            found |= _pages(value)
+        elif isinstance(value, str):
+            found.add(value)
+    return found
+
+
+def on_config(config: Any) -> Any:
+    """Leave pages that do not exist yet out of the nav; list new ones under More."""
+    if not config.nav:
+        return config
+    docs_dir = Path(config.docs_dir)
+    nav = _prune(config.nav, docs_dir)
+    listed = _pages(nav)
+    extra = sorted(
+        path.relative_to(docs_dir).as_posix()
+        for path in docs_dir.rglob("*.md")
+        if path.relative_to(docs_dir).as_posix() not in listed
+    )
+    for page in extra:
+        log.info(
+            "credsafe docs: %s is not in mkdocs.yml's nav; listed under More", page
+        )
+    config.nav = [*nav, {"More": extra}] if extra else nav
+    return config
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Fill the index of codes into its page."""
+    del config, files
+    if page.file.src_uri != CODES_PAGE:
+        return markdown
+    if MARKER not in markdown:
+        raise ValueError(f"{CODES_PAGE} lost its marker {MARKER}")
+    codes = registry()
+    examples = harvest()
+    missing = sorted(set(codes) - set(examples))
+    log.info(
+        "credsafe docs: %d codes, %d with an example; without: %s",
+        len(codes),
+        len(codes) - len(missing),
+        ", ".join(missing) or "none",
+    )
+    return markdown.replace(MARKER, render_index(codes, examples))
