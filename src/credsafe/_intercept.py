@@ -19,17 +19,17 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sys
 import threading
-
 from collections.abc import Callable
 from typing import Any
 
 from . import _log
+from ._explain.explicit import ExplicitArgs
 from ._recording import Recorder, RecordingHTTPSession, Resolution
 from ._rejected import diagnose_rejection, rejection_code
 from ._render import exception_message
 from .exceptions import CredsafeError, build
-
 
 # botocore exceptions that always mean "credentials could not be had", by name so
 # that classes missing from older botocore releases need no import.
@@ -64,6 +64,10 @@ _RAW_ERRORS: tuple[type[BaseException], ...] = (
     KeyError,
     ValueError,
     RuntimeError,
+    # IndexError: an empty credential_process; EOFError: the MFA prompt of
+    # assume-role with nobody to answer it.
+    IndexError,
+    EOFError,
 )
 _CREDENTIAL_MODULES = (
     os.path.join("botocore", "credentials.py"),
@@ -109,6 +113,8 @@ class SessionState:
     def __init__(self, session: Any) -> None:
         self.session = session
         self.recorder = Recorder()
+        # Credential arguments given to credsafe.Session(), if any.
+        self.explicit: ExplicitArgs | None = None
 
     def live_providers(self) -> list[Any] | None:
         """The providers of the session's live resolver, if it has been built."""
@@ -172,10 +178,16 @@ def instrument_resolver(resolver: Any, recorder: Recorder) -> None:
         for fetcher_attr in ("_role_fetcher", "_fetcher"):
             fetcher: Any = getattr(provider, fetcher_attr, None)
             http = getattr(fetcher, "_session", None)
-            if http is not None and hasattr(http, "send") and not isinstance(
-                http, RecordingHTTPSession
+            if (
+                http is not None
+                and hasattr(http, "send")
+                and not isinstance(http, RecordingHTTPSession)
             ):
                 fetcher._session = RecordingHTTPSession(http, recorder)
+        if getattr(provider, "METHOD", None) == "custom-process":
+            from ._explain.process import record_runs  # noqa: PLC0415
+
+            record_runs(provider, recorder)  # exit status only, never the output
 
 
 def _wrap_session_methods(session: Any, state: SessionState) -> None:
@@ -184,6 +196,7 @@ def _wrap_session_methods(session: Any, state: SessionState) -> None:
 
     @functools.wraps(create_client)
     def credsafe_create_client(*args: Any, **kwargs: Any) -> Any:
+        explicit = ExplicitArgs.from_kwargs("client", kwargs)
         with state.recorder.capture() as captured:
             try:
                 client = create_client(*args, **kwargs)
@@ -195,12 +208,13 @@ def _wrap_session_methods(session: Any, state: SessionState) -> None:
                     state=state,
                     resolution=captured[-1] if captured else state.recorder.last,
                     service=_service_name(args, kwargs),
+                    explicit=explicit,
                 )
                 if enriched is exc:
                     raise
                 raise enriched from exc
         resolution = captured[-1] if captured else None
-        instrument_client(client, state=state, resolution=resolution)
+        instrument_client(client, state=state, resolution=resolution, explicit=explicit)
         return client
 
     @functools.wraps(get_credentials)
@@ -250,8 +264,12 @@ def instrument_client(
     *,
     state: SessionState | None,
     resolution: Resolution | None = None,
+    explicit: ExplicitArgs | None = None,
 ) -> Any:
-    """Instrument *client* in place (idempotent) and return it."""
+    """Instrument *client* in place (idempotent) and return it.
+
+    *explicit* holds the credential arguments passed to ``create_client``, if any.
+    """
     if getattr(client, "_credsafe_instrumented", False):
         return client
 
@@ -267,6 +285,7 @@ def instrument_client(
             resolution=resolution or (state.recorder.last if state else None),
             service=parts[1] if len(parts) > 2 else None,
             operation=parts[2] if len(parts) > 2 else None,
+            explicit=explicit,
         )
         if enriched is not exception:
             raise enriched from exception
@@ -277,14 +296,21 @@ def instrument_client(
     for name in _PRESIGN_METHODS:
         method = getattr(client, name, None)
         if callable(method):
-            setattr(client, name, _wrap_presign(client, name, method, state, resolution))
-    client._make_api_call = _wrap_api_call(client, state, resolution)
+            setattr(
+                client,
+                name,
+                _wrap_presign(client, name, method, state, resolution, explicit),
+            )
+    client._make_api_call = _wrap_api_call(client, state, resolution, explicit)
     client._credsafe_instrumented = True
     return client
 
 
 def _wrap_api_call(
-    client: Any, state: SessionState | None, resolution: Resolution | None
+    client: Any,
+    state: SessionState | None,
+    resolution: Resolution | None,
+    explicit: ExplicitArgs | None,
 ) -> Callable[..., Any]:
     """Wrap ``_make_api_call`` to diagnose credentials that AWS rejected.
 
@@ -306,6 +332,7 @@ def _wrap_api_call(
                     resolution=resolution
                     or (state.recorder.last if state is not None else None),
                     operation=operation_name,
+                    explicit=explicit,
                 )
             raise
 
@@ -319,6 +346,7 @@ def attach_rejection(
     state: SessionState | None,
     resolution: Resolution | None,
     operation: str | None,
+    explicit: ExplicitArgs | None = None,
 ) -> None:
     """Attach the diagnosis of rejected credentials to *exc*, in place.
 
@@ -340,6 +368,7 @@ def attach_rejection(
             session=session,
             resolution=resolution,
             live_providers=live,
+            explicit=explicit or (state.explicit if state is not None else None),
         )
         exc.diagnosis = diagnosis  # type: ignore[attr-defined]
         add_note(exc, exception_message("credsafe:", diagnosis).split("\n", 1)[1])
@@ -361,6 +390,7 @@ def _wrap_presign(
     method: Callable[..., Any],
     state: SessionState | None,
     resolution: Resolution | None,
+    explicit: ExplicitArgs | None = None,
 ) -> Callable[..., Any]:
     from botocore.exceptions import NoCredentialsError  # noqa: PLC0415
 
@@ -373,7 +403,10 @@ def _wrap_presign(
         except AttributeError as exc:
             # botocore's POST presigners dereference missing credentials instead of
             # raising NoCredentialsError.
-            if getattr(getattr(client, "_request_signer", None), "_credentials", 1) is not None:
+            if (
+                getattr(getattr(client, "_request_signer", None), "_credentials", 1)
+                is not None
+            ):
                 raise
             enriched = enrich(
                 exc,
@@ -382,6 +415,7 @@ def _wrap_presign(
                 service=service,
                 operation=name,
                 as_class=NoCredentialsError,
+                explicit=explicit,
             )
             if enriched is exc:
                 raise
@@ -395,6 +429,7 @@ def _wrap_presign(
                 resolution=resolution or (state.recorder.last if state else None),
                 service=service,
                 operation=name,
+                explicit=explicit,
             )
             if enriched is exc:
                 raise
@@ -417,6 +452,7 @@ def enrich(
     service: str | None = None,
     operation: str | None = None,
     as_class: type[BaseException] | None = None,
+    explicit: ExplicitArgs | None = None,
 ) -> BaseException:
     """Return the diagnosed counterpart of *exc*, or *exc* itself with a note.
 
@@ -437,7 +473,11 @@ def enrich(
             session = botocore.session.Session()
             live = None
         result = _replay.replay(
-            session, resolution=resolution, trigger=exc, live_providers=live
+            session,
+            resolution=resolution,
+            trigger=exc,
+            live_providers=live,
+            explicit=explicit or (state.explicit if state is not None else None),
         )
         first = str(exc) if as_class is None else str(as_class())
         message = exception_message(result.redact(first), result.diagnosis)
@@ -452,7 +492,7 @@ def enrich(
             result.diagnosis,
             exception=exc,
             exception_class=type(enriched).__name__,
-            service=service,
+            service=service or _service_being_created(),
             operation=operation,
             scope=(state, resolution),
             also=(enriched,),
@@ -460,6 +500,28 @@ def enrich(
     except Exception:  # logging must never replace the caller's exception
         add_note(enriched, "credsafe: logging the diagnosis failed.")
     return enriched
+
+
+_BOTOCORE_SESSION_PY = os.path.join("botocore", "session.py")
+
+
+def _service_being_created() -> str | None:
+    """The ``service_name`` of the ``create_client`` call on the stack, if any.
+
+    A failure while the chain resolves surfaces in ``get_credentials``, which
+    botocore's ``create_client`` calls; only its frame knows the service. Read on
+    the failure path only, so the success path pays nothing.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "create_client" and code.co_filename.endswith(
+            _BOTOCORE_SESSION_PY
+        ):
+            name = frame.f_locals.get("service_name")
+            return None if name is None else str(name)
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
 
 
 def add_note(exc: BaseException, note: str) -> None:

@@ -170,13 +170,17 @@ def diagnose_rejection(
     session: Any,
     resolution: Resolution | None,
     live_providers: list[Any] | None,
+    explicit: Any = None,
 ) -> Diagnosis:
     """Explain why AWS rejected the credentials *client* signed *exc*'s request with."""
     from . import _replay  # noqa: PLC0415
 
     code = rejection_code(exc) or "?"
     base = _replay.replay(
-        session, resolution=resolution, live_providers=live_providers
+        session,
+        resolution=resolution,
+        live_providers=live_providers,
+        explicit=explicit,
     ).diagnosis
     used = _used_credentials(client)
     winner = used.method or base.resolved_by or "explicit"
@@ -252,6 +256,17 @@ def _reason(
                 "Synchronise the clock: `sudo timedatectl set-ntp true` or "
                 "`sudo chronyc makestep`; in a container or VM, fix the host's clock.",
             ),
+        )
+    explicit_report = base.source("explicit")
+    if (
+        winner == "explicit"
+        and explicit_report is not None
+        and explicit_report.status is Status.MISCONFIGURED
+    ):
+        return (
+            explicit_report.code,
+            f"AWS answered {code}: {explicit_report.summary}",
+            explicit_report.hints,
         )
     env_report = base.source("env")
     env_details = env_report.details if env_report is not None else {}

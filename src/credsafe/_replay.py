@@ -21,6 +21,8 @@ import attrs
 from . import _context
 from ._codes import define
 from ._explain import BOTOCORE_METHODS, explainer_for
+from ._explain import explicit as explicit_explainer
+from ._explain.explicit import ExplicitArgs
 from ._explain._base import ReplayContext, error_text, generic_explain
 from ._model import (
     PROBLEM_STATUSES,
@@ -140,6 +142,7 @@ def replay(
     network: bool = True,
     budget: float = DEFAULT_BUDGET,
     environ: Mapping[str, str] | None = None,
+    explicit: ExplicitArgs | None = None,
 ) -> Replay:
     """Diagnose the credential chain of the botocore *session*.
 
@@ -153,6 +156,8 @@ def replay(
         network: Whether IMDS and container endpoints may be probed.
         budget: Seconds all probes together may take.
         environ: The environment to diagnose (default: ``os.environ``).
+        explicit: Credential arguments passed in code, reported as the first
+            source (``explicit``).
     """
     env = dict(os.environ if environ is None else environ)
     ctx = ReplayContext(
@@ -165,6 +170,7 @@ def replay(
         network=network,
         deadline=time.monotonic() + max(0.0, budget),
         runtime=_context.detect(env),
+        explicit=explicit,
     )
     _collect_secrets(ctx, resolution, trigger)
     diagnosis = _diagnose(ctx, live_providers)
@@ -176,6 +182,9 @@ def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis
 
     reports: list[SourceReport] = []
     stops: list[bool] = []
+    if ctx.explicit is not None:
+        reports.append(_explain_explicit(ctx))
+        stops.append(ctx.explicit.used_by_botocore() or ctx.explicit.raises())
     methods = [method for method, _ in chain]
     if ctx.explicit_profile and "env" not in methods:
         reports.append(_explain(ctx, "env", None, None))
@@ -221,6 +230,20 @@ def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis
         root_cause=root,
         sources=tuple(reports),
     )
+
+
+def _explain_explicit(ctx: ReplayContext) -> SourceReport:
+    try:
+        return explicit_explainer.explain(ctx, ctx.explicit)
+    except Exception as exc:
+        return SourceReport(
+            source=explicit_explainer.METHOD,
+            status=Status.MISCONFIGURED,
+            code=EXPLAINER_FAILED,
+            summary=f"credsafe could not explain the credentials passed in code "
+            f"({type(exc).__name__}).",
+            details={"explainer_error": type(exc).__name__},
+        )
 
 
 def _build_chain(
@@ -337,7 +360,11 @@ def _not_consulted(
             status=Status.SHADOWED,
             code=SHADOWED,
             summary=f"{report.summary} Not used: {stopper.source} comes first in "
-            "the chain and won.",
+            + (
+                "the chain and won."
+                if stopper.status is Status.FOUND
+                else "the chain and raised an error, which stopped it."
+            ),
             hints=(
                 f"To use these credentials instead, remove the credentials of "
                 f"{stopper.source}.",

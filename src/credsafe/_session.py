@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import boto3
 import botocore.session
 
+from ._explain.explicit import ExplicitArgs
 from ._intercept import (
     enrich,
     instrument_botocore_session,
@@ -50,19 +51,20 @@ class Session(boto3.Session):  # type: ignore[misc]  # boto3 ships no types
         if aws_account_id is not None:
             # Only boto3 1.37+ knows this argument; pass it only when it is used.
             kwargs["aws_account_id"] = aws_account_id
+        explicit = ExplicitArgs.from_kwargs("Session", kwargs)
         try:
             super().__init__(**kwargs)
         except Exception as exc:
             bc = getattr(self, "_session", None)
             if bc is None or not is_credential_error(exc):
                 raise
-            enriched = enrich(
-                exc, state=instrument_botocore_session(bc), resolution=None
-            )
+            state = instrument_botocore_session(bc)
+            state.explicit = explicit
+            enriched = enrich(exc, state=state, resolution=None)
             if enriched is exc:
                 raise
             raise enriched from exc
-        instrument_botocore_session(self._session)
+        instrument_botocore_session(self._session).explicit = explicit
 
 
 _T = TypeVar("_T")

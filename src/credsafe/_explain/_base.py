@@ -47,6 +47,8 @@ class ReplayContext:
         deadline: ``time.monotonic()`` value by which all probes must be done.
         runtime: The detected runtime context.
         secrets: Secret values met during the diagnosis, to redact from any text.
+        explicit: The credential arguments passed in code
+            (:class:`~credsafe._explain.explicit.ExplicitArgs`), if any.
         stopped_by: The METHOD of the first source that supplied credentials or
             stopped the chain, once the replay has met it; later sources are
             never probed.
@@ -64,6 +66,7 @@ class ReplayContext:
     deadline: float = attrs.field(factory=lambda: time.monotonic() + 2.0)
     runtime: RuntimeContext = attrs.field(factory=lambda: RuntimeContext(kinds=()))
     secrets: set[str] = attrs.field(factory=set)
+    explicit: Any = None
     stopped_by: str | None = None
     key_ids: dict[str, str] = attrs.field(factory=dict)
     _full_config: Any = attrs.field(default=None, alias="_full_config")
