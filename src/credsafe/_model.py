@@ -106,6 +106,44 @@ class SourceReport:
         }
 
 
+def _advice_tuple(value: Iterable[Advice]) -> tuple[Advice, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Advice:
+    """A security finding: something a careful engineer would change.
+
+    Advice never changes the exception or the outcome.
+
+    Attributes:
+        code: A stable ``advice.*`` identifier.
+        severity: ``warning`` or ``info``.
+        source: The source it concerns, if one.
+        summary: One sentence naming the concrete thing (file, mode, key).
+        hints: Concrete fixes.
+        details: Flat, JSON-serialisable facts (never secrets).
+    """
+
+    code: str
+    severity: str
+    source: str | None
+    summary: str
+    hints: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    details: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze_details)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON-serialisable ``advice[]`` entry of the contract."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "source": self.source,
+            "summary": self.summary,
+            "hints": list(self.hints),
+            "details": _jsonable(self.details),
+        }
+
+
 @attrs.frozen
 class ProfileInfo:
     """The profile the chain was resolved for, and where its name came from.
@@ -135,6 +173,7 @@ class Diagnosis:
         root_cause: The source the user most likely meant to work, or ``None``
             when credentials were found and nothing is wrong.
         sources: One report per provider, in chain order.
+        advice: Security advice (warnings, never errors).
     """
 
     outcome: Outcome
@@ -142,6 +181,7 @@ class Diagnosis:
     resolved_by: str | None
     root_cause: SourceReport | None
     sources: tuple[SourceReport, ...] = attrs.field(converter=_report_tuple)
+    advice: tuple[Advice, ...] = attrs.field(default=(), converter=_advice_tuple)
 
     def source(self, name: str) -> SourceReport | None:
         """Return the report of the source whose ``METHOD`` is *name*, if any."""
@@ -170,6 +210,7 @@ class Diagnosis:
                 }
             ),
             "sources": [report.to_dict() for report in self.sources],
+            "advice": [item.to_dict() for item in self.advice],
         }
 
 

@@ -231,6 +231,7 @@ def diagnose_rejection(
         resolved_by=winner,
         root_cause=root,
         sources=sources,
+        advice=base.advice,
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from . import _context
+from . import _advice, _context
 from ._codes import define
 from ._explain import BOTOCORE_METHODS, explainer_for
 from ._explain import explicit as explicit_explainer
@@ -229,6 +229,7 @@ def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis
         resolved_by=resolved_by,
         root_cause=root,
         sources=tuple(reports),
+        advice=_advice.collect(ctx, tuple(reports)),
     )
 
 
@@ -464,8 +465,17 @@ def _nothing_configured(
     runtime = ctx.runtime
     primary = runtime.primary
     wanted, hints = _CONTEXT_HINTS.get(primary, _CONTEXT_HINTS["laptop"])
-    if primary == "ci" and runtime.ci_name:
-        hints = tuple(h.replace("{ci}", runtime.ci_name) for h in hints)
+    if primary == "ci":
+        hints = _CI_OIDC_HINTS.get(runtime.ci_name or "", ()) + hints
+    if primary == "ec2" and runtime.has("container"):
+        hints = (*hints, _CONTAINER_ON_EC2_HINT)
+    values = {
+        "{ci}": runtime.ci_name or "your CI system",
+        "{instance_id}": runtime.instance_id or "<instance-id>",
+        "{sudo_home}": f"~{runtime.sudo_user}" if runtime.sudo_user else "~<user>",
+    }
+    for marker, value in values.items():
+        hints = tuple(h.replace(marker, value) for h in hints)
     base = next((r for r in reports if r.source == wanted), None)
     summary = (
         "no credential source is configured"
@@ -493,8 +503,34 @@ _CONTEXT_NAMES = {
     "ec2": "Amazon EC2",
     "ci": "a CI job",
     "sudo": "a sudo'd process",
+    "container": "a container",
+    "cron": "a cron job",
+    "systemd": "a systemd service",
     "laptop": "a workstation",
 }
+
+# OIDC federation, per CI system: no long-lived keys to store as secrets.
+_CI_OIDC_HINTS: dict[str, tuple[str, ...]] = {
+    "GitHub Actions": (
+        "Use OIDC: give the job `permissions: id-token: write` and a step "
+        "`uses: aws-actions/configure-aws-credentials@v4` with `role-to-assume: "
+        "arn:aws:iam::<account>:role/<role>` and `aws-region`.",
+    ),
+    "GitLab CI": (
+        "Use OIDC: declare `id_tokens: AWS_TOKEN: {aud: sts.amazonaws.com}` in the "
+        "job, write $AWS_TOKEN to a file and set AWS_ROLE_ARN and "
+        "AWS_WEB_IDENTITY_TOKEN_FILE to it.",
+    ),
+    "CircleCI": (
+        "Use OIDC: write $CIRCLE_OIDC_TOKEN_V2 to a file and set AWS_ROLE_ARN and "
+        "AWS_WEB_IDENTITY_TOKEN_FILE to it.",
+    ),
+}
+_CONTAINER_ON_EC2_HINT = (
+    "Inside a container on EC2 the IMDSv2 token reply needs a hop limit of 2: `aws "
+    "ec2 modify-instance-metadata-options --instance-id {instance_id} "
+    "--http-put-response-hop-limit 2 --http-endpoint enabled`."
+)
 
 _CONTEXT_HINTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "laptop": (
@@ -540,7 +576,8 @@ _CONTEXT_HINTS: dict[str, tuple[str, tuple[str, ...]]] = {
         "iam-role",
         (
             "Attach an instance profile: `aws ec2 associate-iam-instance-profile "
-            "--instance-id <id> --iam-instance-profile Name=<profile>`.",
+            "--instance-id {instance_id} --iam-instance-profile "
+            "Name=<profile>`.",
         ),
     ),
     "sudo": (
@@ -548,7 +585,33 @@ _CONTEXT_HINTS: dict[str, tuple[str, tuple[str, ...]]] = {
         (
             "sudo changes HOME or drops variables: use `sudo -E`, or point "
             "AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE at the real user's "
-            "~/.aws files.",
+            "files ({sudo_home}/.aws/credentials and {sudo_home}/.aws/config).",
+        ),
+    ),
+    "container": (
+        "env",
+        (
+            "A container does not see the host's ~/.aws: pass credentials in "
+            "(`docker run -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e "
+            "AWS_SESSION_TOKEN ...`) or mount the files read-only (`-v "
+            "$HOME/.aws:/root/.aws:ro -e AWS_PROFILE=<name>`).",
+        ),
+    ),
+    "cron": (
+        "shared-credentials-file",
+        (
+            "cron starts jobs with a minimal environment: AWS_PROFILE and other "
+            "variables from your shell are not set, and HOME may differ. Set them "
+            "in the crontab (`AWS_PROFILE=<name>` on its own line) or in the "
+            "script.",
+        ),
+    ),
+    "systemd": (
+        "shared-credentials-file",
+        (
+            "systemd services do not inherit your shell's environment: set "
+            "`Environment=AWS_PROFILE=<name>` (and HOME if the service runs as "
+            "another user) in the unit, or use an instance profile on EC2.",
         ),
     ),
 }
@@ -632,6 +695,15 @@ def _sanitize(diagnosis: Diagnosis, ctx: ReplayContext) -> Diagnosis:
         diagnosis,
         root_cause=clean(diagnosis.root_cause),
         sources=tuple(clean(r) for r in diagnosis.sources),  # type: ignore[misc]
+        advice=tuple(
+            attrs.evolve(
+                item,
+                summary=ctx.redact(item.summary),
+                hints=tuple(ctx.redact(h) for h in item.hints),
+                details=_clean_value(item.details, ctx.secrets),
+            )
+            for item in diagnosis.advice
+        ),
     )
 
 
