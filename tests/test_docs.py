@@ -4,10 +4,12 @@ How a fenced block in docs/*.md is treated depends on its language:
 
 - ``python``: run with Sybil, in page order, one namespace per page. A block that
   starts with ``>>>`` is a doctest (ELLIPSIS and NORMALIZE_WHITESPACE on).
-- ``console``: each ``$ command`` (continued by lines starting ``> ``) runs in
-  bash with the test's hermetic HOME and environment, in a scratch directory that
-  lasts for the page; the lines after it are its expected output (stdout and
-  stderr together, ``...`` matches anything, whitespace is normalised).
+- ``console``: each ``$ command`` (continued by lines starting ``> ``, as a
+  terminal shows a here-document) runs in bash with the test's hermetic HOME and
+  environment, in a scratch directory; commands of one page share environment and
+  directory like one terminal. The lines after a command are its expected output
+  (stdout and stderr together, ``...`` matches anything, whitespace is
+  normalised); a command shown without output must print nothing and exit 0.
 - ``json``: must parse.
 - ``sh``, ``bash``, ``yaml``, ``ini``, ``dockerfile``, ``toml``, ``text``, ``hcl``
   and ``systemd``: shown, never run (commands for AWS, Docker, Kubernetes or CI
@@ -45,28 +47,57 @@ FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+|~~~+)(?P<info>[^\n`]*)$", re.MULTILINE)
 
 
+_SHELL = """
+cd "$CONSOLE_CWD" || exit 99
+eval "$CONSOLE_COMMAND"
+rc=$?
+env -0 > "$CONSOLE_STATE/env"
+pwd > "$CONSOLE_STATE/cwd"
+exit $rc
+"""
+
+
+def _console_state(workdir: Path) -> tuple[dict[str, str], Path]:
+    """The environment and directory left by the page's previous command."""
+    state = workdir.parent / "console-state"
+    if not state.exists():
+        state.mkdir()
+        env = dict(os.environ)
+        path = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+        env.update(PATH=path, PYTHONIOENCODING="utf-8", COLUMNS="200")
+        return env, workdir
+    raw = (state / "env").read_bytes().split(b"\0")
+    env = dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+    return env, Path((state / "cwd").read_text().strip())
+
+
 def run_console(example: Example) -> str | None:
-    """Run each ``$ command`` of a console block and compare its output."""
+    """Run each ``$ command`` of a console block and compare its output.
+
+    Commands of one page share their environment and working directory, as in
+    one terminal: ``export``, ``unset`` and ``cd`` carry over to the next command.
+    """
     workdir: Path = example.namespace["__console_dir__"]
     commands: list[tuple[str, list[str]]] = []
     for line in str(example.parsed).splitlines():
         if line.startswith("$ "):
             commands.append((line[2:], []))
-        elif line.startswith("> ") and commands and not commands[-1][1]:
+        elif (line.startswith("> ") or line == ">") and commands and not commands[-1][1]:
             commands[-1] = (commands[-1][0] + "\n" + line[2:], [])
         elif commands:
             commands[-1][1].append(line)
         elif line.strip():
             return f"console block must start with '$ ': {line!r}"
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env["PYTHONIOENCODING"] = "utf-8"
-    env["COLUMNS"] = "200"
     checker = doctest.OutputChecker()
     for command, expected_lines in commands:
+        env, cwd = _console_state(workdir)
+        env.update(
+            CONSOLE_CWD=str(cwd),
+            CONSOLE_COMMAND=command,
+            CONSOLE_STATE=str(workdir.parent / "console-state"),
+        )
         done = subprocess.run(
-            ["bash", "-c", command],
-            cwd=workdir,
+            ["bash", "--norc", "--noprofile", "-c", _SHELL],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -74,11 +105,10 @@ def run_console(example: Example) -> str | None:
             timeout=120,
             check=False,
         )
-        expected = "\n".join(expected_lines).strip() + "\n"
         got = done.stdout.strip() + "\n"
-        if expected.strip() == "":
-            expected = got = "\n" if not done.stdout.strip() else got
-            if done.returncode != 0:
+        expected = "\n".join(expected_lines).strip() + "\n"
+        if not expected.strip():
+            if done.stdout.strip() or done.returncode != 0:
                 return f"$ {command}\nexited {done.returncode}:\n{done.stdout}"
             continue
         if not checker.check_output(expected, got, FLAGS):
@@ -112,14 +142,18 @@ def page_id(path: Path) -> str:
 
 @pytest.fixture
 def page_dir(tmp_path: Path) -> Iterator[Path]:
+    """A scratch directory for the page; the environment is restored afterwards."""
     work = tmp_path / "work"
     work.mkdir()
     old = Path.cwd()
+    environ = dict(os.environ)
     os.chdir(work)
     try:
         yield work
     finally:
         os.chdir(old)
+        os.environ.clear()
+        os.environ.update(environ)
 
 
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
@@ -169,6 +203,13 @@ def test_console_runner_fails_on_wrong_output(page_dir: Path) -> None:
     assert "expected:" in (run_console(good) or "")
     good.parsed = "$ false\n"  # type: ignore[attr-defined]
     assert "exited 1" in (run_console(good) or "")
+    good.parsed = (  # type: ignore[attr-defined]
+        "$ export GREETING=hi\n$ mkdir sub && cd sub\n"
+        "$ cat > f.txt <<'EOF'\n> line one\n> EOF\n"
+        "$ echo $GREETING; cat f.txt; basename $PWD\nhi\nline one\nsub\n"
+        "$ unset GREETING\n$ echo ${GREETING:-gone}\ngone\n"
+    )
+    assert run_console(good) is None
 
 
 # --- the index of codes ----------------------------------------------------------
