@@ -10,7 +10,7 @@ How a fenced block in docs/*.md is treated depends on its language:
   directory like one terminal. The lines after a command are its expected output
   (stdout and stderr together, ``...`` matches anything, whitespace is
   normalised); a command shown without output must print nothing and exit 0.
-- ``json``: must parse.
+- ``json``: must parse (a ``--8<-- "path"`` include: the file must parse).
 - ``sh``, ``bash``, ``yaml``, ``ini``, ``dockerfile``, ``toml``, ``text``, ``hcl``
   and ``systemd``: shown, never run (commands for AWS, Docker, Kubernetes or CI
   that cannot run here). Every other language, and a block without one, fails.
@@ -117,8 +117,16 @@ def run_console(example: Example) -> str | None:
 
 
 def check_json(example: Example) -> str | None:
+    """A JSON block parses; a snippet include (``--8<-- "path"``) names a JSON file."""
+    text = str(example.parsed)
+    include = re.fullmatch(r'\s*--8<-- "(?P<path>[^"]+)"\s*', text)
+    if include:
+        path = DOCS.parent / include["path"]
+        if not path.is_file():
+            return f"included file {include['path']} does not exist"
+        text = path.read_text(encoding="utf-8")
     try:
-        json.loads(str(example.parsed))
+        json.loads(text)
     except ValueError as exc:
         return f"not JSON: {exc}"
     return None
