@@ -242,7 +242,8 @@ class TestToken:
         assert report.status is Status.FAILED
         assert report.code == "sso.not_logged_in"
         expected = sso_cache / (hashlib.sha1(START_URL.encode()).hexdigest() + ".json")
-        assert str(expected) in report.summary
+        assert f"{expected.name} in {expected.parent} does not exist" in report.summary
+        assert report.details["cache_file"] == str(expected)
         assert report.hints[0] == "Run `aws sso login --profile dev`, then retry."
         assert exc.diagnosis.outcome is Outcome.ERROR
         assert exc.diagnosis.root_cause.code == "sso.not_logged_in"
@@ -334,7 +335,9 @@ class TestToken:
         report = sso_report(exc)
         assert report.code == "sso.token_invalid"
         assert "is not valid JSON" in report.summary
-        assert report.hints[0].startswith(f"Delete {path}, then run `aws sso login")
+        assert report.hints[0].startswith(
+            f"Delete {path.name} in {path.parent}, then run `aws sso login"
+        )
 
     def test_token_without_fields(self, aws_files: Any, sso_cache: Path) -> None:
         """A cache file without expiresAt: SSOTokenLoadError 'is invalid'."""
@@ -379,7 +382,7 @@ class TestToken:
         assert report.status is Status.FAILED
         assert report.code == "sso.cache_elsewhere"
         assert str(imported_home / ".aws" / "sso" / "cache") in report.summary
-        assert str(written) in report.summary
+        assert f"{written.name} in {written.parent}" in report.summary
         assert report.details["found_at"] == str(written)
 
     def test_token_rejected_by_portal(

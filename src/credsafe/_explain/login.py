@@ -27,6 +27,7 @@ from .._model import SourceReport, Status
 from .._recording import Attempt
 from .._redact import mask_key_id
 from ._base import Explainer, ReplayContext, error_text
+from .sso import file_in
 
 METHOD = "login"
 CACHE_ENV = "AWS_LOGIN_CACHE_DIRECTORY"
@@ -245,6 +246,7 @@ class _Reporter:
             "login_session": self.session_name,
             "cache_dir": self.directory,
             "cache_file": self.cache.path,
+            "cache_file_name": os.path.basename(self.cache.path),
             "cache_state": self.cache.state,
             "awscrt": _crt_available(),
         }
@@ -301,7 +303,7 @@ class _Reporter:
         ]
         state = ""
         if self.cache.state == "missing":
-            state = f" There is also no cached login yet ({self.cache.path})."
+            state = f" There is also no cached login yet ({file_in(self.cache.path)})."
             hints.append(f"Then run {self.command} (AWS CLI 2.32.0 or later).")
         return self.report(
             Status.MISCONFIGURED,
@@ -316,7 +318,8 @@ class _Reporter:
         return self.report(
             Status.FAILED,
             NOT_LOGGED_IN,
-            f"{self.subject()}, but there is no cached login: {self.cache.path} "
+            f"{self.subject()}, but there is no cached login: "
+            f"{file_in(self.cache.path)} "
             f"does not exist{self.where_note()}, so botocore raises "
             "LoginTokenLoadError and stops the chain.",
             (
@@ -342,7 +345,8 @@ class _Reporter:
         return self.report(
             Status.FAILED,
             TOKEN_INVALID,
-            f"{self.subject()}, but the cached login {self.cache.path} {what}.",
+            f"{self.subject()}, but the cached login "
+            f"({file_in(self.cache.path)}) {what}.",
             (f"Run {self.command} again to rewrite it, then retry.",),
             stops=True,
         )

@@ -627,7 +627,10 @@ class _Reporter:
         )
         token = _Token(self.ctx, path)
         self.details.update(
-            cache_dir=directory, cache_file=path, token_state=token.state
+            cache_dir=directory,
+            cache_file=path,
+            cache_file_name=os.path.basename(path),
+            token_state=token.state,
         )
         if token.expires_at is not None:
             self.details["expires_at"] = token.expiry_text()
@@ -707,7 +710,8 @@ class _Reporter:
                     CACHE_ELSEWHERE,
                     f"{self.subject()}, but botocore looks for the login of "
                     f"{self.who()} in {directory} (fixed when botocore was imported) "
-                    f"and it is not there; it is cached under {why}: {other_path}.",
+                    f"and it is not there; it is cached under {why}: "
+                    f"{file_in(other_path)}.",
                     (
                         "Set HOME before the Python process starts (not after "
                         "importing boto3/botocore), or run the code as the user "
@@ -731,7 +735,8 @@ class _Reporter:
             Status.FAILED,
             NOT_LOGGED_IN,
             f"{self.subject()}, but there is no cached login for {self.who()}: "
-            f"{token.path} does not exist, so botocore cannot fetch credentials "
+            f"{file_in(token.path)} does not exist, so botocore cannot fetch "
+            "credentials "
             f"(SSOTokenLoadError).{note}",
             (
                 self.login_hint(),
@@ -749,9 +754,9 @@ class _Reporter:
         return self.report(
             Status.FAILED,
             TOKEN_INVALID,
-            f"{self.subject()}, but the cached login for {self.who()} at "
-            f"{token.path} {what}, so botocore cannot use it.",
-            (f"Delete {token.path}, then {_lower_first(self.login_hint())}",),
+            f"{self.subject()}, but the cached login for {self.who()} "
+            f"({file_in(token.path)}) {what}, so botocore cannot use it.",
+            (f"Delete {file_in(token.path)}, then {_lower_first(self.login_hint())}",),
             stops=True,
             token_keys=token.keys,
         )
@@ -787,6 +792,15 @@ _EXAMPLES = {
     "sso_start_url": "https://<your portal>.awsapps.com/start",
     "sso_region": "<region of IAM Identity Center>",
 }
+
+
+def file_in(path: str) -> str:
+    """``NAME in DIR``: a cache path split so that no redaction swallows it.
+
+    A hex file name joined to a directory can look like a secret to the redaction
+    heuristic (a long run mixing case and digits); split, both parts stay readable.
+    """
+    return f"{os.path.basename(path)} in {os.path.dirname(path)}"
 
 
 def _lower_first(text: str) -> str:
