@@ -130,7 +130,9 @@ def profile_info(session: Any, environ: Mapping[str, str]) -> ProfileInfo:
         origin = "AWS_PROFILE"
     else:
         origin = "default"
-    return ProfileInfo(name=str(name or "default"), origin=origin)
+    # AWS_DEFAULT_PROFILE='' makes botocore look for a profile named '' (it raises
+    # ProfileNotFound): keep the empty name instead of calling it 'default'.
+    return ProfileInfo(name="default" if name is None else str(name), origin=origin)
 
 
 def replay(
@@ -337,6 +339,11 @@ def _explain(
         )
     if report.duration_ms is None and attempt is not None:
         report = attrs.evolve(report, duration_ms=attempt.duration_ms)
+    if report.source != method and provider is None and attempt is None:
+        # The generic explainer names a source by its provider, absent here.
+        report = attrs.evolve(
+            report, source=method, summary=report.summary.replace("NoneType", method)
+        )
     return report
 
 
