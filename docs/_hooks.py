@@ -14,7 +14,10 @@ import contextlib
 import html
 import logging
 import os
+import random
 import re
+import shutil
+import string
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -51,6 +54,10 @@ class Scenario:
     credentials: str | None = None
     boto_config: str | None = None
     profile: str | None = None
+    #: Other files, by path relative to HOME: text, or bytes written as they are.
+    #: A path ending in ``/`` is made a directory. ``{home}`` in ``env`` values
+    #: and file texts is the temporary HOME.
+    files: Mapping[str, str | bytes] = attrs.field(factory=dict)
 
 
 _KEY = "AKIAIOSFODNN7EXAMPLE"  # AWS's documented example key id
@@ -173,6 +180,302 @@ SCENARIOS: tuple[Scenario, ...] = (
         "IMDS endpoint mode invalid",
         env={"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "ipv5"},
     ),
+    *(
+        Scenario(f"credentials file: {name}", credentials=text)
+        for name, text in (
+            ("duplicate section", f"[default]\n{_CREDS}[default]\nregion = x\n"),
+            ("duplicate key", f"[default]\n{_CREDS}aws_access_key_id = {_KEY}\n"),
+            ("key before section", f"aws_access_key_id = {_KEY}\n[default]\n"),
+            ("line without =", f"[default]\n{_CREDS}just some text\n"),
+            (
+                "quoted value",
+                f'[default]\naws_access_key_id = "{_KEY}"\n'
+                f'aws_secret_access_key = "{_SECRET}"\n',
+            ),
+            (
+                "inline comment",
+                f"[default]\naws_access_key_id = {_KEY} # mine\n"
+                f"aws_secret_access_key = {_SECRET}\n",
+            ),
+            (
+                "empty value",
+                f"[default]\naws_access_key_id = {_KEY}\naws_secret_access_key =\n",
+            ),
+            (
+                "misspelled key",
+                f"[default]\naws_access_key = {_KEY}\naws_secret_key = {_SECRET}\n",
+            ),
+            (
+                "indented line",
+                f"[default]\naws_access_key_id = {_KEY}\n"
+                f"  aws_secret_access_key = {_SECRET}\n",
+            ),
+            (
+                "nested value",
+                f"[default]\naws_access_key_id =\n  x = {_KEY}\n"
+                f"aws_secret_access_key = {_SECRET}\n",
+            ),
+            ("nested line without =", "[default]\ns3 =\n  no equals here\n"),
+            ("[DEFAULT] section", f"[DEFAULT]\n{_CREDS}"),
+            ("[Default] section", f"[Default]\n{_CREDS}"),
+            (
+                "temporary key without token",
+                f"[default]\naws_access_key_id = ASIAY34FZKBOKMUTVV7A\n"
+                f"aws_secret_access_key = {_SECRET}\n",
+            ),
+            (
+                "malformed key id",
+                f"[default]\naws_access_key_id = my-key\n"
+                f"aws_secret_access_key = {_SECRET}\n",
+            ),
+            ("secret only", f"[default]\naws_secret_access_key = {_SECRET}\n"),
+        )
+    ),
+    *(
+        Scenario(f"config file: {name}", config=text)
+        for name, text in (
+            ("byte-order mark", "\ufeff[default]\nregion = eu-west-1\n"),
+            ("duplicate section", "[default]\nregion = a\n[default]\nregion = b\n"),
+            ("key before section", "region = eu-west-1\n[default]\n"),
+            ("line without =", "[default]\nregion eu-west-1\n"),
+            ("[profiledev] section", f"[profiledev]\n{_CREDS}"),
+            ("[DEFAULT] section", f"[DEFAULT]\n{_CREDS}"),
+            ("[default] twice", f"[default]\n{_CREDS}[profile default]\nregion = x\n"),
+            ("partial", f"[default]\naws_access_key_id = {_KEY}\n"),
+            (
+                "quoted value",
+                f'[default]\naws_access_key_id = "{_KEY}"\n'
+                f"aws_secret_access_key = {_SECRET}\n",
+            ),
+        )
+    ),
+    Scenario(
+        "config file not UTF-8", files={".aws/config": b"[default]\nregion = caf\xe9\n"}
+    ),
+    Scenario(
+        "key id and secret in different files",
+        credentials=f"[default]\naws_access_key_id = {_KEY}\n",
+        config=f"[default]\naws_secret_access_key = {_SECRET}\n",
+    ),
+    Scenario(
+        "profile in both files",
+        credentials=f"[dev]\n{_CREDS}",
+        config="[profile dev]\nregion = eu-west-1\n",
+        profile="dev",
+    ),
+    Scenario(
+        "AWS_SHARED_CREDENTIALS_FILE missing",
+        env={"AWS_SHARED_CREDENTIALS_FILE": "{home}/secrets/aws-credentials"},
+    ),
+    Scenario(
+        "AWS_CONFIG_FILE is a directory",
+        env={"AWS_CONFIG_FILE": "{home}/aws-config"},
+        files={"aws-config/": ""},
+    ),
+    Scenario("empty AWS_PROFILE", env={"AWS_PROFILE": ""}),
+    *(
+        Scenario(
+            f"credential_process: {name}",
+            config=f"[default]\ncredential_process = {cmd}\n",
+        )
+        for name, cmd in (
+            ("relative path", "bin/get-creds --json"),
+            ("shell syntax", "get-creds --profile dev | jq .Credentials"),
+            ("unbalanced quotes", '"/opt/get creds --json'),
+            ("empty command", ""),
+            ("unexpanded path", "~/bin/get-creds"),
+            ("backslashes", "C:\\tools\\get-creds.exe --json"),
+            ("not executable", "{home}/get-creds"),
+        )
+    ),
+    *(
+        Scenario(f"web identity: {name}", env=env, files=files)
+        for name, env, files in (
+            ("empty token variable", {"AWS_WEB_IDENTITY_TOKEN_FILE": ""}, {}),
+            (
+                "role without token file",
+                {"AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/app"},
+                {},
+            ),
+            (
+                "malformed role ARN",
+                {
+                    "AWS_WEB_IDENTITY_TOKEN_FILE": "{home}/token",
+                    "AWS_ROLE_ARN": "app-role",
+                },
+                {"token": "eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln"},
+            ),
+            (
+                "empty token",
+                {
+                    "AWS_WEB_IDENTITY_TOKEN_FILE": "{home}/token",
+                    "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/app",
+                },
+                {"token": ""},
+            ),
+            (
+                "token not a JWT",
+                {
+                    "AWS_WEB_IDENTITY_TOKEN_FILE": "{home}/token",
+                    "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/app",
+                },
+                {"token": "not a token"},
+            ),
+            (
+                "token is a directory",
+                {
+                    "AWS_WEB_IDENTITY_TOKEN_FILE": "{home}/token",
+                    "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/app",
+                },
+                {"token/": ""},
+            ),
+            (
+                "expired token",
+                {
+                    "AWS_WEB_IDENTITY_TOKEN_FILE": "{home}/token",
+                    "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/app",
+                },
+                {"token": "eyJhbGciOiJub25lIn0.eyJleHAiOjE2MDAwMDAwMDB9.c2ln"},
+            ),
+            (
+                "token path with ~",
+                {
+                    "AWS_WEB_IDENTITY_TOKEN_FILE": "~/token",
+                    "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/app",
+                },
+                {"token": "eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln"},
+            ),
+            (
+                "configured",
+                {
+                    "AWS_WEB_IDENTITY_TOKEN_FILE": "{home}/token",
+                    "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/app",
+                },
+                {"token": "eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln"},
+            ),
+        )
+    ),
+    *(
+        Scenario(f"assume-role: {name}", config=text)
+        for name, text in (
+            (
+                "loop",
+                "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\n"
+                "source_profile = b\n[profile b]\nrole_arn = arn:aws:iam::123456789012:role/b\n"
+                "source_profile = a\n[default]\nrole_arn = arn:aws:iam::123456789012:role/d\n"
+                "source_profile = a\n",
+            ),
+            (
+                "invalid credential_source",
+                "[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n"
+                "credential_source = Ec2\n",
+            ),
+            (
+                "credential_source without credentials",
+                "[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n"
+                "credential_source = Environment\n",
+            ),
+            (
+                "malformed role_arn",
+                f"[default]\nrole_arn = app\nsource_profile = base\n"
+                f"[profile base]\n{_CREDS}",
+            ),
+            (
+                "duration not a number",
+                "[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n"
+                f"source_profile = base\nduration_seconds = 1h\n[profile base]\n{_CREDS}",
+            ),
+            (
+                "duration out of range",
+                "[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n"
+                f"source_profile = base\nduration_seconds = 60\n[profile base]\n{_CREDS}",
+            ),
+            (
+                "source profile partial",
+                "[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n"
+                f"source_profile = base\n[profile base]\naws_access_key_id = {_KEY}\n",
+            ),
+            (
+                "source profile without credentials",
+                "[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n"
+                "source_profile = base\n[profile base]\nregion = eu-west-1\n",
+            ),
+            (
+                "MFA without a terminal",
+                "[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n"
+                "source_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n"
+                f"[profile base]\n{_CREDS}",
+            ),
+            (
+                "configured",
+                "[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n"
+                f"source_profile = base\n[profile base]\n{_CREDS}",
+            ),
+        )
+    ),
+    *(
+        Scenario(
+            f"AWS_CREDENTIAL_FILE: {name}",
+            env={"AWS_CREDENTIAL_FILE": "{home}/ec2-creds"},
+            files={"ec2-creds": text},
+        )
+        for name, text in (
+            ("found", f"AWSAccessKeyId={_KEY}\nAWSSecretKey={_SECRET}\n"),
+            ("no keys", "Region=eu-west-1\n"),
+            ("partial", f"AWSAccessKeyId={_KEY}\n"),
+            ("secret only", f"AWSSecretKey={_SECRET}\n"),
+        )
+    ),
+    Scenario(
+        "boto config: misnamed keys",
+        boto_config=f"[Credentials]\naccess_key = {_KEY}\n",
+    ),
+    Scenario("boto config: parse error", boto_config="[Credentials]\nno equals sign\n"),
+    Scenario(
+        "boto config: secret only",
+        boto_config=f"[Credentials]\naws_secret_access_key = {_SECRET}\n",
+    ),
+    Scenario(
+        "BOTO_CONFIG hides ~/.boto",
+        env={"BOTO_CONFIG": "{home}/other.cfg"},
+        files={".boto": f"[Credentials]\n{_CREDS}"},
+    ),
+    Scenario(
+        "container: relative URI without /",
+        env={"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "v2/credentials/abc"},
+    ),
+    Scenario(
+        "container: token with a newline",
+        env={
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "{home}/token",
+        },
+        files={"token": "abc\n"},
+    ),
+    Scenario(
+        "container: token file missing",
+        env={
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "{home}/missing-token",
+        },
+    ),
+    Scenario(
+        "IMDS: AWS_EC2_METADATA_DISABLED=1", env={"AWS_EC2_METADATA_DISABLED": "1"}
+    ),
+    Scenario(
+        "IMDS: invalid endpoint", env={"AWS_EC2_METADATA_SERVICE_ENDPOINT": "not a url"}
+    ),
+    Scenario("IMDS: fractional timeout", env={"AWS_METADATA_SERVICE_TIMEOUT": "0.5"}),
+    Scenario(
+        "SSO: region differs from the session",
+        config="[default]\nsso_session = corp\nsso_account_id = 123456789012\n"
+        "sso_role_name = ReadOnly\nsso_region = eu-west-1\n[sso-session corp]\n"
+        "sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
+    ),
+    Scenario(
+        "SSO: start URL only",
+        config="[default]\nsso_start_url = https://example.awsapps.com/start\n",
+    ),
 )
 
 # Variables that change what botocore or credsafe's context detection sees.
@@ -192,18 +495,23 @@ _CLEARED = frozenset(
 def _isolated(scenario: Scenario) -> Iterator[Path]:
     """Run with a temporary HOME and only the scenario's AWS settings."""
     saved = dict(os.environ)
-    with tempfile.TemporaryDirectory(prefix="credsafe-docs-") as tmp:
-        home = Path(tmp) / "home"
+    # Letters only: a path with digits next to HOME= can look like a secret to
+    # credsafe's redaction, and the example would show <redacted>.
+    name = "credsafe-docs-" + "".join(random.choices(string.ascii_lowercase, k=12))  # noqa: S311
+    tmp = Path(tempfile.gettempdir()) / name
+    tmp.mkdir(mode=0o700)
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, tmp, ignore_errors=True)
+        home = tmp / "home"
         aws = home / ".aws"
         aws.mkdir(parents=True)
         try:
             for name in list(os.environ):
                 if name.startswith(_CLEARED_PREFIXES) or name in _CLEARED:
                     del os.environ[name]
+            # Only HOME: the files are where botocore looks by default, as on a
+            # workstation, so the examples read like what users see.
             os.environ["HOME"] = str(home)
-            os.environ["AWS_CONFIG_FILE"] = str(aws / "config")
-            os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(aws / "credentials")
-            os.environ["BOTO_CONFIG"] = str(home / ".boto")
             for name, text in (
                 ("config", scenario.config),
                 ("credentials", scenario.credentials),
@@ -212,7 +520,19 @@ def _isolated(scenario: Scenario) -> Iterator[Path]:
                     (aws / name).write_text(text, encoding="utf-8")
             if scenario.boto_config is not None:
                 (home / ".boto").write_text(scenario.boto_config, encoding="utf-8")
-            os.environ.update(scenario.env)
+            for relative, content in scenario.files.items():
+                path = home / relative
+                if relative.endswith("/"):
+                    path.mkdir(parents=True, exist_ok=True)
+                    continue
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if isinstance(content, bytes):
+                    path.write_bytes(content)
+                else:
+                    path.write_text(content.replace("{home}", str(home)), "utf-8")
+            os.environ.update(
+                {k: v.replace("{home}", str(home)) for k, v in scenario.env.items()}
+            )
             yield home
         finally:
             os.environ.clear()
@@ -246,14 +566,23 @@ def harvest(scenarios: tuple[Scenario, ...] = SCENARIOS) -> dict[str, Example]:
         reports = [data["root_cause"]] if data["root_cause"] else []
         reports += data["sources"]
         for report in reports:
-            code = report["code"]
-            if code in examples:
-                continue
-            summary = _homeless(report["summary"], home)
-            hints = tuple(_homeless(h, home) for h in report["hints"])
-            examples[code] = Example(
-                scenario.name, f"[{report['source']}] {summary}", hints
-            )
+            source = report["source"]
+            found = [(report["code"], report["summary"], report["hints"])]
+            details = report.get("details") or {}
+            # A finding the chain never reached is kept in the details of its
+            # skipped or shadowed report.
+            if isinstance(details.get("finding"), str) and details.get(
+                "finding_summary"
+            ):
+                found.append((details["finding"], str(details["finding_summary"]), []))
+            for code, summary, hints in found:
+                if code in examples:
+                    continue
+                examples[code] = Example(
+                    scenario.name,
+                    f"[{source}] {_homeless(summary, home)}",
+                    tuple(_homeless(h, home) for h in hints),
+                )
     return examples
 
 

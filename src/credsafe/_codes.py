@@ -50,8 +50,26 @@ def define(code: str, *, title: str, why: str, fix: str) -> str:
     return code
 
 
-def lookup(code: str) -> CodeDoc | None:
-    """Return the documentation of *code*, importing every explainer first."""
-    from . import _explain  # noqa: F401, PLC0415  (registers every code)
+def load_all() -> dict[str, CodeDoc]:
+    """Import every module of credsafe, so that every code is registered.
 
+    Codes are defined at import time by the modules that emit them (explainers,
+    the replay, advice, ...), and some of those are imported lazily: importing
+    them all here keeps ``credsafe explain`` and the docs complete without a list
+    to maintain (tests/test_codes.py checks it).
+    """
+    import importlib  # noqa: PLC0415
+    import pkgutil  # noqa: PLC0415
+
+    package = __name__.rpartition(".")[0]
+    path = importlib.import_module(package).__path__
+    for module in pkgutil.walk_packages(path, f"{package}."):
+        if not module.name.endswith(".__main__"):
+            importlib.import_module(module.name)
+    return CODES
+
+
+def lookup(code: str) -> CodeDoc | None:
+    """Return the documentation of *code*, importing every module first."""
+    load_all()
     return CODES.get(code)
