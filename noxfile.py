@@ -46,6 +46,20 @@ def typing(session: nox.Session) -> None:
 
 
 @nox.session(python="3.11", default=False)
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into site/, with warnings as errors.
+
+    `nox -s docs -- serve` previews it instead. The examples in the pages run as
+    tests in the `tests` session (tests/test_docs.py).
+    """
+    session.install(".", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    if session.posargs[:1] == ["serve"]:
+        session.run("mkdocs", "serve", "--strict", *session.posargs[1:])
+    else:
+        session.run("mkdocs", "build", "--strict", "--clean", *session.posargs)
+
+
+@nox.session(python="3.11", default=False)
 def doctor(session: nox.Session) -> None:
     """Install the package and run `credsafe doctor` for this environment."""
     session.install(".")
