@@ -26,7 +26,7 @@ from .._redact import mask_key_id, redact_text
 # The parser botocore uses, for its exact section and option patterns.
 _PARSER = configparser.RawConfigParser()
 _SECTCRE = _PARSER.SECTCRE
-_OPTCRE = _PARSER._optcre
+_OPTCRE: re.Pattern[str] = _PARSER._optcre  # type: ignore[attr-defined]
 _COMMENT_PREFIXES = ("#", ";")
 
 #: Keys whose values are secret: never printed.
@@ -53,7 +53,7 @@ def botocore_encoding() -> str:
     """The encoding botocore's parser uses: the locale's (``encoding=None``)."""
     if sys.flags.utf8_mode:
         return "utf-8"
-    return locale.getpreferredencoding(False)
+    return locale.getpreferredencoding(do_setlocale=False)
 
 
 @attrs.frozen
@@ -347,8 +347,10 @@ def _classify(  # noqa: C901, PLR0915  (mirrors configparser._read)
 def _nested_problem(
     lines: tuple[Line, ...], sections: tuple[Section, ...]
 ) -> ParseProblem | None:
-    """Botocore parses ``key =`` + indented lines as ``a = b`` pairs; a line without
-    ``=`` there raises ``ValueError`` (``ConfigParseError``).
+    """The first indented line without ``=`` under an empty ``key =``.
+
+    botocore parses such a block as nested ``a = b`` pairs and raises ``ValueError``
+    (``ConfigParseError``) on a line without ``=``.
     """
     for section in sections:
         for key in section.keys:

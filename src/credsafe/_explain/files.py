@@ -79,7 +79,9 @@ _OTHER_WAYS = {
     "sso_session": "sso (sso_session)",
     "sso_account_id": "sso (sso_account_id)",
     "sso_start_url": "sso (sso_start_url)",
-    "web_identity_token_file": "assume-role-with-web-identity (web_identity_token_file)",
+    "web_identity_token_file": (
+        "assume-role-with-web-identity (web_identity_token_file)"
+    ),
     "login_session": "login (login_session)",
     "credential_source": "assume-role (credential_source)",
 }
@@ -513,7 +515,7 @@ def _explain(
     if attempt is not None and attempt.result == "raised" and attempt.error is not None:
         finding = _explain_error(ctx, f, profile, attempt.error)
     elif attempt is not None and attempt.result == "found":
-        finding = _explain_found(ctx, f, profile)
+        finding = _explain_found(f, profile)
     else:
         finding = _explain_none(ctx, f, profile)
     extra = _secondary(ctx, f, profile, finding)
@@ -545,12 +547,13 @@ def _explain(
 def _load(provider: Any, method: str) -> Attempt:
     """Run a shared-file provider (it only reads its file)."""
     start = time.perf_counter()
+    error: BaseException | None = None
     try:
         creds = provider.load()
     except Exception as exc:
         result, error = "raised", exc
     else:
-        result, error = ("none" if creds is None else "found"), None
+        result = "none" if creds is None else "found"
     return Attempt(
         method=method,
         result=result,
@@ -736,7 +739,7 @@ def _previous_key(scan: _ini.Scan, number: int | None) -> _ini.Line | None:
 # --- found ---------------------------------------------------------------------
 
 
-def _explain_found(ctx: ReplayContext, f: _File, profile: str) -> _Finding:
+def _explain_found(f: _File, profile: str) -> _Finding:
     section = _section(f, profile)
     header = _header_for(f.method, profile)
     default_section = f.scan.section("DEFAULT")
@@ -762,7 +765,7 @@ def _explain_found(ctx: ReplayContext, f: _File, profile: str) -> _Finding:
         )
     access = section.key(ACCESS)
     assert access is not None
-    warning = _value_warning(ctx, f, section)
+    warning = _value_warning(f, section)
     if warning is not None:
         return warning
     kind = key_kind(access.value)
@@ -775,9 +778,7 @@ def _explain_found(ctx: ReplayContext, f: _File, profile: str) -> _Finding:
     )
 
 
-def _value_warning(
-    ctx: ReplayContext, f: _File, section: _ini.Section
-) -> _Finding | None:
+def _value_warning(f: _File, section: _ini.Section) -> _Finding | None:
     """A credential value botocore accepts but AWS will reject."""
     header = f"[{section.name}]"
     for key in section.keys:
@@ -812,7 +813,8 @@ def _value_warning(
                 f"the value of {key.name} at {where} is in {value[0]} quotes, and "
                 "botocore keeps them: AWS will reject the signature.",
                 (
-                    f"Remove the quotes around the value on line {key.line} of {f.path}.",
+                    f"Remove the quotes around the value on line {key.line} of "
+                    f"{f.path}.",
                 ),
                 key.line,
             )
@@ -940,7 +942,8 @@ def _missing_key_reason(
                     f"configparser reads it as part of the value of {key.name} on "
                     f"line {key.line}, and {header} has no {wanted}.",
                     (
-                        f"Remove the indentation at the start of line {number} of {f.path}.",
+                        f"Remove the indentation at the start of line {number} of "
+                        f"{f.path}.",
                     ),
                     number,
                 )
@@ -948,7 +951,8 @@ def _missing_key_reason(
                 return _Finding(
                     VALUE_NESTED[f.method],
                     Status.MISCONFIGURED,
-                    f"{_where(f, number)}: {wanted} is indented under `{key.name} =` on "
+                    f"{_where(f, number)}: {wanted} is indented under "
+                    f"`{key.name} =` on "
                     f"line {key.line}, so botocore reads it as a nested setting of "
                     f"{key.name}, not as a key of {header}.",
                     (
@@ -1109,7 +1113,8 @@ def _near_sections(f: _File, profile: str) -> list[_Finding]:
                 _Finding(
                     SECTION_CASE[f.method],
                     Status.MISCONFIGURED,
-                    f"{where}: [{name}] names a profile {_botocore_name(f.method, name) or intended!r}, "
+                    f"{where}: [{name}] names a profile "
+                    f"{_botocore_name(f.method, name) or intended!r}, "
                     f"not {profile!r}: profile names are case-sensitive and spaces "
                     "inside the brackets count.",
                     (f"Rename [{name}] to {header} at {where}.",),
@@ -1160,7 +1165,7 @@ def _path_finding(ctx: ReplayContext, f: _File) -> _Finding | None:
     return finding
 
 
-def _path_problem(ctx: ReplayContext, f: _File) -> _Finding | None:  # noqa: C901
+def _path_problem(ctx: ReplayContext, f: _File) -> _Finding | None:
     scan, method = f.scan, f.method
     from_env = f.origin == "env"
     described = (
@@ -1253,13 +1258,9 @@ def _home_note(ctx: ReplayContext, f: _File) -> str:
         return ""
     home = ctx.environ.get("HOME")
     note = f" (~ is HOME={home})" if home else " (HOME is not set)"
-    if _in_container():
-        note += "; this looks like a container: mount ~/.aws into it"
+    if "container" in ctx.runtime.kinds:
+        note += "; this runs in a container: mount ~/.aws into it"
     return note
-
-
-def _in_container() -> bool:
-    return os.path.exists("/.dockerenv") or os.path.exists("/run/.containerenv")
 
 
 def _other_home_candidate(ctx: ReplayContext, f: _File) -> tuple[str, str] | None:
@@ -1355,7 +1356,7 @@ def _profile_not_found(ctx: ReplayContext, wanted: str) -> _Finding:
             if variable == "AWS_DEFAULT_PROFILE"
             else None
         )
-        hints = [
+        unset_hint = [
             f"`unset {variable}`"
             + (
                 f" (AWS_PROFILE={other!r} is then used)"
@@ -1370,7 +1371,7 @@ def _profile_not_found(ctx: ReplayContext, wanted: str) -> _Finding:
             "named '' (it does not fall back to 'default'"
             + (f" nor to AWS_PROFILE={other!r}" if other else "")
             + ").",
-            tuple(hints),
+            tuple(unset_hint),
         )
     usable = [e for e in entries if e.name is not None]
     names = sorted({e.name for e in usable if e.name is not None})
@@ -1384,7 +1385,7 @@ def _profile_not_found(ctx: ReplayContext, wanted: str) -> _Finding:
         and _normal(e.intended) == _normal(wanted)
     ]
     files_text = _files_text(creds, config)
-    hints: list[str] = []
+    hints = []
     if exact_intended or close_intended:
         entry = (exact_intended or close_intended)[0]
         target = _header_for(entry.file.method, wanted)
@@ -1412,7 +1413,9 @@ def _profile_not_found(ctx: ReplayContext, wanted: str) -> _Finding:
             if best in names:
                 hints.append(_use_profile_hint(ctx, best))
             else:
-                entry = next(e for e in entries if e.name is None and e.intended == best)
+                entry = next(
+                    e for e in entries if e.name is None and e.intended == best
+                )
                 hints.append(
                     f"If you meant {best!r}: rename [{entry.header}] to "
                     f"{_header_for(entry.file.method, best)} at "
@@ -1532,7 +1535,8 @@ def _secondary(
                 _Finding(
                     DEFAULT_TWICE,
                     Status.NOT_CONFIGURED,
-                    f"{f.path} has both [default] and [profile default]; botocore keeps "
+                    f"{f.path} has both [default] and [profile default]; botocore "
+                    "keeps "
                     f"only [{kept.name}] at line {kept.line}.",
                     (f"Merge the two 'default' sections of {f.path} into one.",),
                     kept.line,
@@ -1547,8 +1551,9 @@ def _secondary(
                     _Finding(
                         PROFILE_IN_BOTH,
                         Status.NOT_CONFIGURED,
-                        f"profile {profile!r} is in both {_where(creds, theirs.line)} and "
-                        f"{_where(f, mine.line)}; for {', '.join(clash)} the credentials "
+                        f"profile {profile!r} is in both "
+                        f"{_where(creds, theirs.line)} and {_where(f, mine.line)}; "
+                        f"for {', '.join(clash)} the credentials "
                         "file's value wins.",
                         (
                             f"Remove {', '.join(clash)} from one of the two files to "
