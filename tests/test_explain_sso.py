@@ -285,6 +285,9 @@ class TestToken:
         assert report.status is Status.FAILED
         assert report.code == "sso.token_expired"
         assert "expired at" in report.summary
+        assert (
+            "(2 hours ago); botocore raises UnauthorizedSSOTokenError" in report.summary
+        )
         assert report.hints == ("Run `aws sso login --profile dev`, then retry.",)
 
     def test_expired_session_without_refresh(

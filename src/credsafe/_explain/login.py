@@ -27,7 +27,7 @@ from .._model import SourceReport, Status
 from .._recording import Attempt
 from .._redact import mask_key_id
 from ._base import Explainer, ReplayContext, error_text
-from .sso import file_in
+from .sso import file_in, when
 
 METHOD = "login"
 CACHE_ENV = "AWS_LOGIN_CACHE_DIRECTORY"
@@ -192,11 +192,7 @@ class _Cache:
             self.state = "valid"
 
     def expiry_text(self) -> str:
-        if self.expires_at is None:
-            return "an unknown time"
-        return self.expires_at.astimezone(dt.timezone.utc).strftime(
-            "%Y-%m-%d %H:%M:%S UTC"
-        )
+        return when(self.expires_at)
 
 
 def _parse_time(value: Any) -> dt.datetime | None:

@@ -390,11 +390,24 @@ class _Token:
             self.state = "valid"
 
     def expiry_text(self) -> str:
-        if self.expires_at is None:
-            return "an unknown time"
-        return self.expires_at.astimezone(dt.timezone.utc).strftime(
-            "%Y-%m-%d %H:%M:%S UTC"
-        )
+        return when(self.expires_at)
+
+
+def when(moment: dt.datetime | None) -> str:
+    """``2026-05-01 10:00:00 UTC (3 hours ago)``: a time, and how far it is."""
+    if moment is None:
+        return "an unknown time"
+    text = moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    seconds = (moment - dt.datetime.now(dt.timezone.utc)).total_seconds()
+    span = abs(seconds)
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if span >= size:
+            count = int(span // size)
+            amount = f"{count} {unit}{'s' if count != 1 else ''}"
+            break
+    else:
+        amount = "less than a minute"
+    return f"{text} ({amount} ago)" if seconds < 0 else f"{text} (in {amount})"
 
 
 def _home_cache_dirs(ctx: ReplayContext) -> list[tuple[str, str]]:
@@ -780,7 +793,7 @@ class _Reporter:
             Status.FAILED,
             TOKEN_EXPIRED,
             f"{self.subject()}, but the cached login for {self.who()} expired at "
-            f"{token.expiry_text()}{why} ({error}).",
+            f"{token.expiry_text()}{why}; botocore raises {error}.",
             (self.login_hint(),),
             stops=True,
         )
