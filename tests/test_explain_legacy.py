@@ -94,6 +94,15 @@ class TestEc2CredentialFile:
         assert report.code == "ec2-credentials-file.file_not_found"
         assert "is a directory" in report.summary
 
+    def test_empty_value(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """AWS_CREDENTIAL_FILE= (empty) is still 'set': botocore opens '' and stops."""
+        monkeypatch.setenv("AWS_CREDENTIAL_FILE", "")
+        exc = fail_client()
+        assert isinstance(exc, botocore.exceptions.ConfigNotFound)
+        report = report_of(exc, "ec2-credentials-file")
+        assert report.code == "ec2-credentials-file.file_not_found"
+        assert "AWS_CREDENTIAL_FILE is set to '', which is empty" in report.summary
+
     def test_key_without_secret(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

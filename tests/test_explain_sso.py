@@ -205,6 +205,20 @@ class TestConfiguration:
         )
         assert info.value.diagnosis.root_cause.source == "sso"
 
+    def test_session_section_in_credentials_file(self, aws_files: Any) -> None:
+        """[sso-session] sections are read from the config file only."""
+        config, session = WITH_SESSION.split("[sso-session corp]")
+        aws_files.write_config(config)
+        aws_files.write_credentials("[sso-session corp]" + session)
+        report = credsafe.diagnose(profile_name="dev").source("sso")
+        assert report is not None
+        assert report.code == "sso.session_missing"
+        assert any(
+            h.startswith("[sso-session corp] is in the shared credentials file")
+            and str(aws_files.config) in h
+            for h in report.hints
+        )
+
     def test_session_name_did_you_mean(self, aws_files: Any) -> None:
         aws_files.write_config(
             WITH_SESSION.replace("sso_session = corp", "sso_session = crop")
