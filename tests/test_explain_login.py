@@ -14,6 +14,8 @@ import base64
 import hashlib
 import importlib.util
 import json
+import socket
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -68,6 +70,31 @@ class SignIn(LoopbackServer):
             {"__type": "AccessDeniedException", "error": self.error, "message": "no"},
             "application/json",
         )
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Fail, and record, any DNS lookup or connection outside 127.0.0.0/8."""
+    attempts: list[Any] = []
+    real_getaddrinfo = socket.getaddrinfo
+    real_connect = socket.socket.connect
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in {"127.0.0.1", "localhost", None}:
+            attempts.append(host)
+            raise OSError(f"test guard: no DNS lookup of {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if not (isinstance(address, tuple) and str(address[0]).startswith("127.")):
+            attempts.append(address)
+            raise OSError(f"test guard: no connection to {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    yield attempts
+    assert attempts == [], f"network outside loopback was attempted: {attempts}"
 
 
 def _iso(delta: timedelta) -> str:
