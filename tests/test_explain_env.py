@@ -8,14 +8,12 @@ naming the variable, the fix, and that no secret is printed anywhere.
 from __future__ import annotations
 
 import json
-
 from typing import Any
 
 import botocore.exceptions
 import pytest
 
 import credsafe
-
 from credsafe import Status
 from fakes import ACCESS_KEY, MASKED, SECRET_KEY, SESSION_TOKEN, TEMP_ACCESS_KEY
 
@@ -62,7 +60,11 @@ class TestMissingParts:
         with pytest.raises(botocore.exceptions.PartialCredentialsError) as info:
             _session().client("s3")
         root = info.value.diagnosis.root_cause
-        assert (root.source, root.status, root.code) == ("env", Status.MISCONFIGURED, "env.partial")
+        assert (root.source, root.status, root.code) == (
+            "env",
+            Status.MISCONFIGURED,
+            "env.partial",
+        )
         assert MASKED in root.summary
         assert root.hints[0].startswith("export AWS_SECRET_ACCESS_KEY=")
         _check_exc(info.value)
@@ -84,7 +86,10 @@ class TestMissingParts:
         with pytest.raises(botocore.exceptions.NoCredentialsError) as info:
             _session().client("s3").list_buckets()
         env = _env_report(info.value.diagnosis)
-        assert (env.status, env.code) == (Status.MISCONFIGURED, "env.secret_without_key_id")
+        assert (env.status, env.code) == (
+            Status.MISCONFIGURED,
+            "env.secret_without_key_id",
+        )
         assert info.value.diagnosis.root_cause.code == "env.secret_without_key_id"
         _check_exc(info.value)
 
@@ -100,7 +105,9 @@ class TestMissingParts:
 
 
 class TestNearMissNames:
-    def test_secret_key_alias_explains_partial(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_secret_key_alias_explains_partial(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """AWS_SECRET_KEY (a Java SDK name) next to a key id: did you mean ...?"""
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
         monkeypatch.setenv("AWS_SECRET_KEY", SECRET_KEY)
@@ -159,7 +166,7 @@ class TestValuesBotocoreAcceptsButAwsRejects:
         keys.setenv("AWS_ACCESS_KEY_ID", f'"{ACCESS_KEY}"')
         env = _env_report(_diagnose())
         assert env.code == "env.value_quoted"
-        assert "AWS_ACCESS_KEY_ID is wrapped in \" quotes" in env.summary
+        assert 'AWS_ACCESS_KEY_ID is wrapped in " quotes' in env.summary
 
     def test_swapped_key_and_secret(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A secret in AWS_ACCESS_KEY_ID: not even its last characters are shown."""
@@ -176,7 +183,9 @@ class TestValuesBotocoreAcceptsButAwsRejects:
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
         env = _env_report(_diagnose())
         assert env.code == "env.temporary_key_without_token"
-        assert env.hints == ("export AWS_SESSION_TOKEN=<the session token issued with this key>",)
+        assert env.hints == (
+            "export AWS_SESSION_TOKEN=<the session token issued with this key>",
+        )
 
     def test_long_term_key_with_token(self, keys: pytest.MonkeyPatch) -> None:
         keys.setenv("AWS_SESSION_TOKEN", SESSION_TOKEN)
@@ -208,7 +217,9 @@ class TestExpiration:
         assert isinstance(info.value, credsafe.CredsafeError)
         root = info.value.diagnosis.root_cause
         assert (root.source, root.code) == ("env", "env.expiration_unparsable")
-        assert "AWS_CREDENTIAL_EXPIRATION='next tuesday-ish' is not a date" in root.summary
+        assert (
+            "AWS_CREDENTIAL_EXPIRATION='next tuesday-ish' is not a date" in root.summary
+        )
         _check_exc(info.value)
 
     def test_in_the_past(self, keys: pytest.MonkeyPatch) -> None:
@@ -219,13 +230,22 @@ class TestExpiration:
             sts.generate_presigned_url("get_caller_identity")
         assert isinstance(info.value, credsafe.CredsafeError)
         root = info.value.diagnosis.root_cause
-        assert (root.source, root.status, root.code) == ("env", Status.FAILED, "env.expired")
-        assert "AWS_CREDENTIAL_EXPIRATION='2020-01-01T00:00:00Z' is in the past" in root.summary
+        assert (root.source, root.status, root.code) == (
+            "env",
+            Status.FAILED,
+            "env.expired",
+        )
+        assert (
+            "AWS_CREDENTIAL_EXPIRATION='2020-01-01T00:00:00Z' is in the past"
+            in root.summary
+        )
         _check_exc(info.value)
 
 
 class TestPrecedence:
-    def test_env_shadows_aws_profile(self, keys: pytest.MonkeyPatch, aws_files: Any) -> None:
+    def test_env_shadows_aws_profile(
+        self, keys: pytest.MonkeyPatch, aws_files: Any
+    ) -> None:
         """Env keys win over AWS_PROFILE; the profile's own keys are reported shadowed."""
         aws_files.write_credentials(
             "[dev]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\n"
@@ -241,12 +261,17 @@ class TestPrecedence:
         assert "[dev] at" in shared.summary
         assert diagnosis.resolved_by == "env"
 
-    def test_explicit_profile_skips_env(self, keys: pytest.MonkeyPatch, aws_files: Any) -> None:
+    def test_explicit_profile_skips_env(
+        self, keys: pytest.MonkeyPatch, aws_files: Any
+    ) -> None:
         aws_files.write_config("[profile dev]\nregion = us-east-1\n")
         with pytest.raises(botocore.exceptions.NoCredentialsError) as info:
             _session(profile_name="dev").client("s3").list_buckets()
         env = _env_report(info.value.diagnosis)
-        assert (env.status, env.code) == (Status.SKIPPED, "env.skipped_explicit_profile")
+        assert (env.status, env.code) == (
+            Status.SKIPPED,
+            "env.skipped_explicit_profile",
+        )
         assert "profile 'dev' was passed explicitly" in env.summary
         _check_exc(info.value)
 
@@ -254,7 +279,9 @@ class TestPrecedence:
         self, keys: pytest.MonkeyPatch, aws_files: Any
     ) -> None:
         """AWS_DEFAULT_PROFILE beats AWS_PROFILE in botocore (not in the AWS CLI)."""
-        aws_files.write_config("[profile a]\nregion = us-east-1\n[profile b]\nregion = eu-west-1\n")
+        aws_files.write_config(
+            "[profile a]\nregion = us-east-1\n[profile b]\nregion = eu-west-1\n"
+        )
         keys.setenv("AWS_DEFAULT_PROFILE", "a")
         keys.setenv("AWS_PROFILE", "b")
         session = _session()
