@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import nox
+import re
+from collections.abc import Collection
 
+import nox
 
 nox.needs_version = ">=2025.2.9"
 nox.options.sessions = ["tests", "lint", "typing"]
@@ -11,6 +13,25 @@ nox.options.reuse_venv = "yes"
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+# Packages that pin botocore to one exact release: with one installed, the
+# minimums session could not install the oldest botocore credsafe allows, nor the
+# newest session the newest. Tests that need them skip when they are missing.
+PINS_BOTOCORE = frozenset({"awscli"})
+# The stubs the typing test file (tests/typing/) is checked against.
+BOTO3_STUBS = "boto3-stubs[s3,sts]"
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[\s\[<>=!~;@(]", requirement, maxsplit=1)[0].lower()
+
+
+def _group(name: str, *, exclude: Collection[str] = ()) -> list[str]:
+    """The requirements of dependency group *name*, less those in *exclude*."""
+    return [
+        req
+        for req in nox.project.dependency_groups(PYPROJECT, name)
+        if _name(req) not in exclude
+    ]
 
 
 def _run_tests(session: nox.Session) -> None:
@@ -30,19 +51,73 @@ def tests_all(session: nox.Session) -> None:
     _run_tests(session)
 
 
+@nox.session(python=PYTHONS, venv_backend="uv", default=False)
+def minimums(session: nox.Session) -> None:
+    """Run the whole suite on the oldest boto3/botocore/attrs/structlog allowed.
+
+    `--resolution=lowest-direct` installs the floor of every dependency declared in
+    pyproject.toml (botocore 1.34.0, boto3 1.34.0, ...); packages that pin botocore
+    exactly (awscli) are left out, and the tests that need them skip.
+    """
+    session.install(
+        "--resolution=lowest-direct",
+        ".",
+        *_group("tests", exclude=PINS_BOTOCORE),
+        silent=False,
+    )
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHONS, venv_backend="uv", default=False)
+def newest(session: nox.Session) -> None:
+    """Run the whole suite on the newest release of every dependency."""
+    session.install(
+        "--upgrade",
+        "--resolution=highest",
+        ".",
+        *_group("tests", exclude=PINS_BOTOCORE),
+        silent=False,
+    )
+    session.run("pytest", *session.posargs)
+
+
 @nox.session(python="3.11")
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
-    session.run("ruff", "check", "src", "tests", "noxfile.py")
+    session.run("ruff", "check", "src", "tests", "noxfile.py", "benchmarks")
     session.run("ruff", "format", "--check", "src")
 
 
 @nox.session(python="3.11")
 def typing(session: nox.Session) -> None:
-    """mypy --strict on the package."""
+    """mypy --strict on the package, then on tests/typing with boto3-stubs.
+
+    The second run checks user code the way a user's mypy sees it: credsafe as an
+    installed, typed package and boto3 described by boto3-stubs, so that
+    `credsafe.Session` type-checks wherever `boto3.Session` does.
+    """
     session.install(".", *nox.project.dependency_groups(PYPROJECT, "typing"))
     session.run("mypy", "src/credsafe")
+    session.install(".", BOTO3_STUBS)
+    session.run(
+        "mypy",
+        "--config-file",
+        "tests/typing/mypy.ini",
+        "tests/typing",
+        *session.posargs,
+    )
+
+
+@nox.session(python="3.11", default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark credsafe against plain boto3 (see docs/performance.md).
+
+    `nox -s bench -- --quick` for a fast smoke run; `-- --json FILE` to keep the
+    figures.
+    """
+    session.install(".")
+    session.run("python", "benchmarks/bench.py", *session.posargs)
 
 
 @nox.session(python="3.11", default=False)

@@ -22,14 +22,18 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _log
-from ._explain.explicit import ExplicitArgs
 from ._recording import Recorder, RecordingHTTPSession, Resolution
 from ._rejected import diagnose_rejection, rejection_code
 from ._render import exception_message
 from .exceptions import CredsafeError, build
+
+if TYPE_CHECKING:
+    # Imported where used: credsafe._explain imports every explainer, which only a
+    # failure needs (see docs/performance.md).
+    from ._explain.explicit import ExplicitArgs
 
 # botocore exceptions that always mean "credentials could not be had", by name so
 # that classes missing from older botocore releases need no import.
@@ -185,9 +189,41 @@ def instrument_resolver(resolver: Any, recorder: Recorder) -> None:
             ):
                 fetcher._session = RecordingHTTPSession(http, recorder)
         if getattr(provider, "METHOD", None) == "custom-process":
-            from ._explain.process import record_runs  # noqa: PLC0415
+            _record_runs_when_run(provider, recorder)
 
-            record_runs(provider, recorder)  # exit status only, never the output
+
+def _record_runs_when_run(provider: Any, recorder: Recorder) -> None:
+    """``record_runs(provider, recorder)`` deferred to the first command run.
+
+    The process provider is in every chain, but runs a command only when a profile
+    has ``credential_process``: importing the explainers (which ``record_runs``
+    lives with) before that would cost every session (docs/performance.md).
+    """
+    popen = getattr(provider, "_popen", None)
+    if popen is None or getattr(popen, "_credsafe_deferred", False):
+        return
+
+    def first_popen(*args: Any, **kwargs: Any) -> Any:
+        from ._explain.process import record_runs  # noqa: PLC0415
+
+        provider._popen = popen
+        record_runs(provider, recorder)  # exit status only, never the output
+        return provider._popen(*args, **kwargs)
+
+    first_popen._credsafe_deferred = True  # type: ignore[attr-defined]
+    provider._popen = first_popen
+
+
+_EXPLICIT_NAMES = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
+
+
+def explicit_args(where: str, kwargs: dict[str, Any]) -> ExplicitArgs | None:
+    """``ExplicitArgs.from_kwargs``, importing the explainers only when needed."""
+    if all(kwargs.get(name) is None for name in _EXPLICIT_NAMES):
+        return None
+    from ._explain.explicit import ExplicitArgs  # noqa: PLC0415
+
+    return ExplicitArgs.from_kwargs(where, kwargs)
 
 
 def _wrap_session_methods(session: Any, state: SessionState) -> None:
@@ -196,7 +232,7 @@ def _wrap_session_methods(session: Any, state: SessionState) -> None:
 
     @functools.wraps(create_client)
     def credsafe_create_client(*args: Any, **kwargs: Any) -> Any:
-        explicit = ExplicitArgs.from_kwargs("client", kwargs)
+        explicit = explicit_args("client", kwargs)
         with state.recorder.capture() as captured:
             try:
                 client = create_client(*args, **kwargs)

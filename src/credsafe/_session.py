@@ -7,16 +7,20 @@ from typing import Any, TypeVar
 import boto3
 import botocore.session
 
-from ._explain.explicit import ExplicitArgs
 from ._intercept import (
     enrich,
+    explicit_args,
     instrument_botocore_session,
     instrument_client,
     is_credential_error,
     state_of,
 )
 from ._model import Diagnosis
-from ._replay import DEFAULT_BUDGET, replay
+
+# The same as credsafe._replay.DEFAULT_BUDGET (tests/test_imports.py pins it): not
+# imported from there, since _replay imports every explainer, which only a failure
+# or diagnose() needs (docs/performance.md).
+DEFAULT_BUDGET = 2.0
 
 
 class Session(boto3.Session):  # type: ignore[misc]  # boto3 ships no types
@@ -51,7 +55,7 @@ class Session(boto3.Session):  # type: ignore[misc]  # boto3 ships no types
         if aws_account_id is not None:
             # Only boto3 1.37+ knows this argument; pass it only when it is used.
             kwargs["aws_account_id"] = aws_account_id
-        explicit = ExplicitArgs.from_kwargs("Session", kwargs)
+        explicit = explicit_args("Session", kwargs)
         try:
             super().__init__(**kwargs)
         except Exception as exc:
@@ -138,4 +142,6 @@ def diagnose(
         bc = session
     state = state_of(bc)
     live = state.live_providers() if state is not None else None
+    from ._replay import replay  # noqa: PLC0415
+
     return replay(bc, live_providers=live, network=network, budget=budget).diagnosis
