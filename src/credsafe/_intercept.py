@@ -22,18 +22,14 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _log
+from ._explicit_args import ExplicitArgs
 from ._recording import Recorder, RecordingHTTPSession, Resolution
 from ._rejected import diagnose_rejection, rejection_code
 from ._render import exception_message
 from .exceptions import CredsafeError, build
-
-if TYPE_CHECKING:
-    # Imported where used: credsafe._explain imports every explainer, which only a
-    # failure needs (see docs/performance.md).
-    from ._explain.explicit import ExplicitArgs
 
 # botocore exceptions that always mean "credentials could not be had", by name so
 # that classes missing from older botocore releases need no import.
@@ -214,15 +210,8 @@ def _record_runs_when_run(provider: Any, recorder: Recorder) -> None:
     provider._popen = first_popen
 
 
-_EXPLICIT_NAMES = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
-
-
 def explicit_args(where: str, kwargs: dict[str, Any]) -> ExplicitArgs | None:
-    """``ExplicitArgs.from_kwargs``, importing the explainers only when needed."""
-    if all(kwargs.get(name) is None for name in _EXPLICIT_NAMES):
-        return None
-    from ._explain.explicit import ExplicitArgs  # noqa: PLC0415
-
+    """The credential arguments in *kwargs*, or ``None`` when none was passed."""
     return ExplicitArgs.from_kwargs(where, kwargs)
 
 

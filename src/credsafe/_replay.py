@@ -22,8 +22,8 @@ from . import _advice, _context
 from ._codes import define
 from ._explain import BOTOCORE_METHODS, explainer_for
 from ._explain import explicit as explicit_explainer
-from ._explain.explicit import ExplicitArgs
 from ._explain._base import ReplayContext, error_text, generic_explain
+from ._explicit_args import ExplicitArgs
 from ._model import (
     PROBLEM_STATUSES,
     Diagnosis,
@@ -222,7 +222,17 @@ def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis
         for i in range(stop_index + 1, len(reports)):
             reports[i] = _not_consulted(reports[i], stopper, chain_error)
     if outcome is Outcome.NOT_FOUND:
-        root = next((r for r in reports if r.status in PROBLEM_STATUSES), None)
+        problems = [r for r in reports if r.status in PROBLEM_STATUSES]
+        # Where the context names the usual source (EC2: iam-role, ECS:
+        # container-role), its problem outranks earlier ones.
+        wanted = (
+            _CONTEXT_HINTS.get(ctx.runtime.primary, ("", ()))[0]
+            if ctx.runtime.kinds
+            else ""
+        )
+        root = next((r for r in problems if r.source == wanted), None) or next(
+            iter(problems), None
+        )
         if root is None:
             root = _nothing_configured(ctx, reports)
     return Diagnosis(
