@@ -275,9 +275,7 @@ def test_empty_variable_hides_profile(
     monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
     report = report_of(credsafe.diagnose(network=False))
     assert report.code == "assume-role-with-web-identity.empty_token_file_variable"
-    # (the path itself is redacted: _ini.is_secret_key treats any key whose name
-    # contains "token" as secret, including web_identity_token_file)
-    assert "hides web_identity_token_file" in report.summary
+    assert f"hides web_identity_token_file = {str(path)!r}" in report.summary
     assert "of profile 'default'" in report.summary
 
 

@@ -46,6 +46,8 @@ def is_secret_key(key: str | None) -> bool:
     if not key:
         return False
     name = key.strip().lower()
+    if name.endswith("_file"):  # a path (web_identity_token_file), never a secret
+        return False
     return name in SECRET_KEYS or any(word in name for word in _SECRET_WORDS)
 
 

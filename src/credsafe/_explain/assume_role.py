@@ -548,7 +548,7 @@ def on_ec2(ctx: ReplayContext) -> bool | None:
                 os.path.join(DMI_DIR, name), encoding="utf-8", errors="replace"
             ) as f:
                 texts.append(f.read(200).strip())
-        except OSError:  # noqa: PERF203
+        except OSError:
             continue
     try:
         with open(HYPERVISOR_UUID, encoding="utf-8", errors="replace") as f:

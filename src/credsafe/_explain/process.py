@@ -325,9 +325,16 @@ def check_command(  # noqa: C901  (one branch per finding)
         found = shutil.which(program, path=path_var)
         if found is None:
             local = os.path.join(os.getcwd(), program)
+            entries = [e for e in path_var.split(os.pathsep) if e]
+            shown = os.pathsep.join(entries)
+            if len(shown) > 160:
+                shown = (
+                    os.pathsep.join(entries[:4])
+                    + f"{os.pathsep}... ({len(entries)} directories)"
+                )
             hints = [
                 f"Install {program!r}, or write its absolute path at {where}.",
-                "PATH here is: " + ctx.redact(path_var),
+                f"This process searched PATH: {ctx.redact(shown)}",
             ]
             if os.path.isfile(local):
                 hints.insert(0, f"It is in the current directory: write {local}.")

@@ -169,9 +169,8 @@ def _setting(ctx: ReplayContext, key: str) -> tuple[str | None, str]:
     value = ctx.profile_config().get(key)
     if value is None:
         return None, "unset"
-    return str(
-        value
-    ), f"{key} of profile {ctx.profile.name!r} ({locate(ctx, ctx.profile.name, key)})"
+    where = locate(ctx, ctx.profile.name, key)
+    return str(value), f"{key} of profile {ctx.profile.name!r}, {where}"
 
 
 def explain(  # noqa: C901  (one branch per situation, in botocore's order)
