@@ -1181,7 +1181,7 @@ def _path_problem(ctx: ReplayContext, f: _File) -> _Finding | None:
             f"{described}, which is a directory; botocore silently treats it as no "
             "file.",
             (
-                f"export {f.variable}=\"{inside}\""
+                f'export {f.variable}="{inside}"'
                 if os.path.isfile(inside)
                 else f"Point {f.variable} at the {f.label} itself, not its directory.",
             ),
@@ -1216,7 +1216,7 @@ def _path_problem(ctx: ReplayContext, f: _File) -> _Finding | None:
             + _home_note(ctx, f)
             + ".",
             (
-                f"export {f.variable}=\"{candidate}\"",
+                f'export {f.variable}="{candidate}"',
                 "Under sudo, keep your HOME: `sudo --preserve-env=HOME,AWS_PROFILE "
                 "...` (or `sudo -E`).",
             ),
