@@ -116,6 +116,14 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsFil
     yield files
 
 
+@pytest.fixture(autouse=True)
+def _fresh_failure_log() -> None:
+    """No failure logged by an earlier test is remembered (credsafe folds repeats)."""
+    from credsafe import _log
+
+    _log._DEDUPER.clear()
+
+
 @pytest.fixture
 def aws_files(hermetic: AwsFiles) -> AwsFiles:
     return hermetic

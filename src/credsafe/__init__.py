@@ -5,10 +5,12 @@ The public API is small::
     from credsafe import Session      # a drop-in boto3.Session
     credsafe.wrap(client)             # instrument objects created elsewhere
     credsafe.diagnose()               # the diagnosis, without a failure
+    credsafe.enable_success_trace()   # log which source supplied credentials
 """
 
 from __future__ import annotations
 
+from ._log import enable_success_trace
 from ._model import Diagnosis, Outcome, ProfileInfo, SourceReport, Status
 from ._session import Session, diagnose, wrap
 from ._version import __version__
@@ -22,6 +24,7 @@ for _obj in (
     Status,
     Session,
     diagnose,
+    enable_success_trace,
     wrap,
 ):
     _obj.__module__ = __name__  # tracebacks and docs show credsafe.Session
@@ -37,5 +40,6 @@ __all__ = [
     "Status",
     "__version__",
     "diagnose",
+    "enable_success_trace",
     "wrap",
 ]

@@ -40,7 +40,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._model import Diagnosis
+from ._model import Diagnosis, Status
 from ._redact import mask_key_id, redact_text
 
 LOGGER_NAME = "credsafe"
@@ -239,7 +239,10 @@ def credential_failure(
     scope: tuple[Any, ...] = (),
     also: tuple[BaseException, ...] = (),
 ) -> bool:
-    """Log one failure: a debug event per source, then one error event.
+    """Log one failure: a debug event per source consulted, then one error event.
+
+    Sources botocore never reached (status ``skipped``) get no debug event; their
+    position in the chain stays visible through ``position``.
 
     Args:
         diagnosis: The diagnosis of the failure.
@@ -272,6 +275,8 @@ def credential_failure(
     failure_id = uuid.uuid4().hex[:16]
     if _enabled(logging.DEBUG):
         for position, report in enumerate(diagnosis.sources):
+            if report.status is Status.SKIPPED:
+                continue  # botocore never reached it: nothing was consulted
             fields: dict[str, Any] = {
                 "failure_id": failure_id,
                 "position": position,
