@@ -253,6 +253,21 @@ class TestWithCrt:
         assert report.code == "login.credentials_expired"
         assert path.read_bytes() == before
 
+    def test_malformed_private_key(self, aws_files: Any) -> None:
+        """An unloadable dpopKey fails the refresh before any network call."""
+        aws_files.write_config(PROFILE)
+        bad_key = "-----BEGIN EC PRIVATE KEY-----\nbm90IGEga2V5\n-----END EC PRIVATE KEY-----\n"
+        write_cache(
+            default_cache(aws_files), expires=-timedelta(minutes=30), dpopKey=bad_key
+        )
+        with pytest.raises(CredsafeError) as info:
+            credsafe.Session(profile_name="dev").client("sts").get_caller_identity()
+        report = login_report(info.value)
+        assert report.status is Status.FAILED
+        assert report.code == "login.token_invalid"
+        assert "private key (dpopKey) that cannot be loaded" in report.summary
+        assert info.value.diagnosis.root_cause.code == "login.token_invalid"
+
     @pytest.mark.parametrize(
         ("error", "exc_class", "code"),
         [

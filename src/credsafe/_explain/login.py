@@ -213,6 +213,10 @@ def _trigger_kind(ctx: ReplayContext) -> str | None:
     trigger = ctx.trigger
     if trigger is None:
         return None
+    if _raised_in(trigger, "_load_private_key"):
+        # awscrt raises a bare RuntimeError for a malformed key, which botocore
+        # (catching only ValueError) lets escape.
+        return "bad_key"
     names = [cls.__name__ for cls in type(trigger).__mro__]
     for name, kind in (
         ("LoginRefreshRequired", "expired"),
@@ -223,6 +227,19 @@ def _trigger_kind(ctx: ReplayContext) -> str | None:
         if name in names:
             return kind
     return None
+
+
+def _raised_in(exc: BaseException, function: str) -> bool:
+    """Whether a frame of *function* is in the traceback of *exc* or its context."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        tb = seen.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_name == function:
+                return True
+            tb = tb.tb_next
+        seen = seen.__context__
+    return False
 
 
 class _Reporter:
@@ -330,6 +347,11 @@ class _Reporter:
     def token_invalid(self) -> SourceReport:
         if self.cache.state == "unreadable":
             what = "is not valid JSON"
+        elif _trigger_kind(self.ctx) == "bad_key":
+            what = (
+                "holds a private key (dpopKey) that cannot be loaded, so botocore "
+                "cannot refresh the credentials"
+            )
         elif self.cache.missing:
             what = "lacks " + ", ".join(self.cache.missing)
         else:
@@ -437,7 +459,7 @@ def _refresh_failure(rep: _Reporter) -> SourceReport | None:
             ),
             stops=True,
         )
-    if kind == "invalid":
+    if kind in {"invalid", "bad_key"}:
         return rep.token_invalid()
     return rep.report(
         Status.FAILED,
