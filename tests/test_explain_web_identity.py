@@ -198,6 +198,22 @@ def test_no_role_arn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert report.hints[0].startswith("export AWS_ROLE_ARN=arn:aws:iam::")
 
 
+def test_role_arn_env_ignored_with_explicit_profile(
+    aws_files: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "token"
+    path.write_text(jwt())
+    aws_files.write_config(f"[profile ci]\nweb_identity_token_file = {path}\n")
+    monkeypatch.setenv("AWS_ROLE_ARN", ARN)
+    with pytest.raises(CredsafeError) as info:
+        credsafe.Session(profile_name="ci", region_name="us-east-1").client("s3")
+    report = report_of(info.value.diagnosis)  # type: ignore[attr-defined]
+    assert report.code == "assume-role-with-web-identity.no_role_arn"
+    assert "AWS_ROLE_ARN is ignored because the profile was passed explicitly" in (
+        report.summary
+    )
+
+
 def test_empty_role_arn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "token"
     path.write_text(jwt())

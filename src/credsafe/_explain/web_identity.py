@@ -251,14 +251,28 @@ def explain(  # noqa: C901  (one branch per situation, in botocore's order)
             details={**details, **stops},
         )
     if at_call and trigger is not None:
+        late = isinstance(trigger, OSError)
         return SourceReport(
             source=METHOD,
             status=Status.FAILED,
             code=RAISED,
             summary=f"exchanging the token in {token_path} for role {role_arn!r} "
-            f"failed at the first request: {error_text(ctx, trigger)} (the file "
-            "looks fine now: it may have been written after the request).",
-            hints=("Make sure the token file exists before the program starts.",),
+            f"failed at the first request: {error_text(ctx, trigger)}"
+            + (
+                " (the file looks fine now: it may have been written after the "
+                "request)."
+                if late
+                else f"{_describe_claims(claims)}."
+            ),
+            hints=(
+                ("Make sure the token file exists before the program starts.",)
+                if late
+                else (
+                    "Check that IAM has an OIDC identity provider for the token's "
+                    "issuer with its audience, and that the role's trust policy "
+                    "allows its subject.",
+                )
+            ),
             duration_ms=duration,
             details=details,
         )
@@ -294,16 +308,24 @@ def _no_role(
 ) -> Finding:
     profile = ctx.profile.name
     empty = role_arn == "" and not ctx.explicit_profile and ENV_ROLE in ctx.environ
+    ignored = ctx.explicit_profile and bool(ctx.environ.get(ENV_ROLE))
+    if empty:
+        why = f"{ENV_ROLE} is set to an empty value"
+    elif ignored:
+        why = (
+            f"profile {profile!r} has no role_arn, and {ENV_ROLE} is ignored because "
+            "the profile was passed explicitly"
+        )
+    else:
+        why = (
+            f"there is no role ARN: neither {ENV_ROLE} nor role_arn in profile "
+            f"{profile!r}"
+        )
     return Finding(
         code=NO_ROLE_ARN,
         status=Status.MISCONFIGURED,
         summary=f"the token file {token_path} is set ({token_origin}) but "
-        + (
-            f"{ENV_ROLE} is set to an empty value"
-            if empty
-            else f"there is no role ARN: neither {ENV_ROLE} nor role_arn in profile "
-            f"{profile!r}"
-        )
+        + why
         + ", so botocore raises InvalidConfigError.",
         hints=(
             f"export {ENV_ROLE}=arn:aws:iam::<12-digit account id>:role/<role name>",
