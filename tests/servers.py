@@ -213,3 +213,45 @@ def closed_port_url() -> str:
         port = sock.getsockname()[1]
     time.sleep(0)
     return f"http://127.0.0.1:{port}/"
+
+
+class ProxyServer(LoopbackServer):
+    """An HTTP proxy that answers every request itself with an HTML page.
+
+    This is what a corporate proxy does to IMDS traffic when NO_PROXY does not
+    cover the metadata address: requests arrive with absolute URLs and get a login
+    or error page back.
+    """
+
+    PAGE = "<html><head><title>Proxy login</title></head><body>Sign in</body></html>"
+
+    def __init__(self, status: int = 200) -> None:
+        super().__init__()
+        self.status = status
+
+    def route(self, method: str, path: str, headers: Any) -> Reply:
+        return Reply(self.status, self.PAGE, "text/html")
+
+
+def guard_loopback(monkeypatch: Any) -> list[tuple[str, int]]:
+    """Make any connection outside loopback fail loudly; return the addresses used.
+
+    Installed by the IMDS/container tests so that a bug can never send a probe to
+    169.254.169.254, 169.254.170.2 or fd00:ec2::: the connection raises before any
+    packet leaves, and the test fails on the recorded address.
+    """
+    import ipaddress
+
+    seen: list[tuple[str, int]] = []
+    real_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = str(address[0])
+            seen.append((host, int(address[1])))
+            if not ipaddress.ip_address(host.split("%", 1)[0]).is_loopback:
+                raise AssertionError(f"test tried to connect outside loopback: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return seen

@@ -13,6 +13,7 @@ and one small object per resolution; nothing else runs.
 from __future__ import annotations
 
 import json
+import re
 import logging
 import threading
 import time
@@ -242,7 +243,7 @@ class RecordingHTTPSession:
                     method=method,
                     url=url,
                     status=None,
-                    error=f"{type(exc).__name__}: {redact_text(str(exc))}",
+                    error=f"{type(exc).__name__}: {redact_text(_error_text(exc))}",
                     elapsed_ms=_ms_since(start),
                     sent_token=sent_token,
                 )
@@ -269,6 +270,20 @@ class RecordingHTTPSession:
 
 
 _CREDENTIAL_KEYS = ("AccessKeyId", "SecretAccessKey", "Token", "Expiration")
+_OBJECT_REPR = re.compile(r"<[^<>]* object at 0x[0-9a-fA-F]+>:?\s*")
+
+
+def _error_text(exc: BaseException) -> str:
+    """The message of *exc* plus its underlying reason (refused, unreachable...).
+
+    botocore's connection errors name only the URL; the socket error that tells a
+    refused connection from a missing route is in ``kwargs['error']``.
+    """
+    text = str(exc)
+    reason = (getattr(exc, "kwargs", None) or {}).get("error")
+    if reason is not None:
+        text += f" ({_OBJECT_REPR.sub('', str(reason))})"
+    return text
 
 
 def summarize_body(method: str, url: str, response: Any) -> dict[str, Any]:
@@ -295,9 +310,12 @@ def summarize_body(method: str, url: str, response: Any) -> dict[str, Any]:
             doc = None
         if isinstance(doc, dict):
             summary["json_keys"] = sorted(str(k) for k in doc)
-            for key in ("Code", "Message", "Expiration", "LastUpdated", "Type"):
-                if key in doc and isinstance(doc[key], str | int | float):
-                    summary[key.lower()] = redact_text(str(doc[key]))[:200]
+            # IMDS says Code/Message; container endpoints may say code/message.
+            lowered = {str(k).lower(): v for k, v in doc.items()}
+            for key in ("code", "message", "expiration", "lastupdated", "type"):
+                value = lowered.get(key)
+                if isinstance(value, str | int | float) and not isinstance(value, bool):
+                    summary[key] = redact_text(str(value))[:200]
             if isinstance(doc.get("AccessKeyId"), str):
                 summary["access_key_id"] = mask_key_id(doc["AccessKeyId"])
             summary["missing_keys"] = [k for k in _CREDENTIAL_KEYS if k not in doc]
