@@ -252,6 +252,46 @@ class TestParseErrors:
             in root.summary
         )
 
+    def test_valid_utf8_under_a_c_locale(self, aws_files: Any, tmp_path: Path) -> None:
+        """Under LANG=C without UTF-8 mode, Python reads the file as ASCII."""
+        aws_files.config.parent.mkdir(parents=True, exist_ok=True)
+        aws_files.config.write_bytes("[default]\nregion = us-east-1\n# café\n".encode())
+        script = (
+            "import botocore.exceptions, credsafe\n"
+            "try:\n"
+            "    credsafe.Session(region_name='us-east-1').client('s3')\n"
+            "except botocore.exceptions.ConfigParseError as e:\n"
+            "    r = e.diagnosis.root_cause\n"
+            "    print(r.code); print(r.summary); print(r.hints[0])\n"
+        )
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("LC_", "LANG", "PYTHONUTF8", "PYTHONIOENCODING"))
+        }
+        env.update(
+            LC_ALL="C",
+            PYTHONUTF8="0",
+            PYTHONCOERCECLOCALE="0",
+            PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=tmp_path,
+        )
+        code, summary, hint = result.stdout.splitlines()[:3]
+        assert code == f"{CONFIG}.undecodable", result.stderr
+        assert (
+            f"{aws_files.config}:3 holds the byte 0xc3, which is not valid" in summary
+        )
+        assert "LC_ALL='C'" in summary
+        assert "export LANG=C.UTF-8" in hint
+
     def test_key_before_section(self, aws_files: Any) -> None:
         path = aws_files.write_credentials("region = us-east-1\n[default]\n" + KEYS)
         root = _check(_parse_error())
@@ -609,3 +649,104 @@ class TestBothFiles:
         summary = report.details.get("finding_summary", report.summary)
         assert f"[profile dev] at {path}:1 has no aws_access_key_id" in summary
         assert "it gets credentials through assume-role (role_arn)" in summary
+
+
+class TestScannerAgreesWithBotocore:
+    """The line-aware scanner sees what botocore's parser sees, on any input.
+
+    Hypothesis writes files from lines that exercise every configparser rule
+    (headers, ``=``/``:``, case, indentation, comments, blank lines, duplicates,
+    empty names, nested blocks) and compares the scan with botocore's own
+    ``raw_config_parse`` of the same file.
+    """
+
+    LINES = (
+        "[a]",
+        "[b]",
+        "[profile a]",
+        "  [a]",
+        "k = 1",
+        "K: 2",
+        "j =",
+        "  k = 3",
+        "  cont",
+        "\tx=y",
+        "noequals",
+        "= v",
+        "# comment",
+        "; note",
+        "",
+        "   ",
+        "[DEFAULT]",
+    )
+
+    @staticmethod
+    def _compare(tmp_path: Path, lines: list[str], bom: bool) -> None:
+        import configparser
+
+        from botocore.configloader import raw_config_parse
+
+        from credsafe._explain import _ini
+
+        path = tmp_path / "f.ini"
+        path.write_text(
+            ("\ufeff" if bom else "") + "\n".join(lines) + "\n", encoding="utf-8"
+        )
+        scan = _ini.scan(str(path))
+        try:
+            parsed = raw_config_parse(str(path))
+        except botocore.exceptions.ConfigParseError as exc:
+            assert scan.problem is not None, lines
+            inner = exc.kwargs["error"]
+            if isinstance(inner, configparser.MissingSectionHeaderError):
+                assert scan.problem.kind in ("bom", "key_before_section"), lines
+                assert scan.problem.line == inner.lineno, lines
+            elif isinstance(inner, configparser.ParsingError):
+                assert scan.problem.kind == "no_delimiter", lines
+                assert scan.problem.line == inner.errors[0][0], lines
+            elif isinstance(inner, configparser.DuplicateSectionError):
+                assert scan.problem.kind == "duplicate_section", lines
+                assert scan.problem.line == inner.lineno, lines
+            elif isinstance(inner, configparser.DuplicateOptionError):
+                assert scan.problem.kind == "duplicate_key", lines
+                assert scan.problem.line == inner.lineno, lines
+            else:
+                assert isinstance(inner, ValueError)
+                assert scan.problem.kind == "nested_without_equals", lines
+            return
+        assert scan.problem is None, lines
+        defaults = {
+            k.name for s in scan.sections if s.name == "DEFAULT" for k in s.keys
+        }
+        mine = {
+            s.name: {k.name for k in s.keys} | defaults
+            for s in scan.sections
+            if s.name != "DEFAULT"
+        }
+        assert {name: set(keys) for name, keys in parsed.items()} == mine, lines
+
+    def test_examples(self, tmp_path: Path) -> None:
+        """Cases a reader can check by eye, including the order of errors."""
+        for lines, bom in (
+            (["[a]", "k = 1", "noequals", "[a]"], False),  # duplicate raised first
+            (["[a]", "= v", "= w"], False),
+            (["[a]", "j =", "  cont"], False),
+            (["[a]", "k = 1", "  [a]", "[a]"], False),
+            (["[a]", "k = 1"], True),
+            (["[DEFAULT]", "k = 1", "[DEFAULT]", "[a]"], False),
+        ):
+            self._compare(tmp_path, lines, bom)
+
+    def test_property(self, tmp_path: Path) -> None:
+        from hypothesis import given, settings
+        from hypothesis import strategies as st
+
+        @settings(max_examples=300, deadline=None, database=None)
+        @given(
+            st.lists(st.sampled_from(self.LINES), max_size=10),
+            st.booleans(),
+        )
+        def check(lines: list[str], bom: bool) -> None:
+            self._compare(tmp_path, lines, bom)
+
+        check()

@@ -252,7 +252,8 @@ def _classify(  # noqa: C901, PLR0915  (mirrors configparser._read)
 ) -> tuple[tuple[Line, ...], tuple[Section, ...], ParseProblem | None]:
     lines: list[Line] = []
     sections: list[Section] = []
-    problem: ParseProblem | None = None
+    fatal: ParseProblem | None = None  # raised at once by configparser
+    deferred: ParseProblem | None = None  # collected, raised at the end
     seen_sections: set[str] = set()
     seen_keys: set[tuple[str, str]] = set()
 
@@ -274,9 +275,14 @@ def _classify(  # noqa: C901, PLR0915  (mirrors configparser._read)
             option = None
 
     def note(found: ParseProblem) -> None:
-        nonlocal problem
-        if problem is None:
-            problem = found
+        nonlocal fatal
+        if fatal is None:
+            fatal = found
+
+    def defer(found: ParseProblem) -> None:
+        nonlocal deferred
+        if deferred is None:
+            deferred = found
 
     for number, line in enumerate(_split_lines(text), start=1):
         if number == 1 and line.startswith("\ufeff"):
@@ -312,7 +318,7 @@ def _classify(  # noqa: C901, PLR0915  (mirrors configparser._read)
         if header:
             close_section()
             name = header.group("header")
-            if name in seen_sections:
+            if name in seen_sections and name != "DEFAULT":
                 note(ParseProblem("duplicate_section", number, {"section": name}))
             seen_sections.add(name)
             section, keys, header_line, option = name, [], number, None
@@ -323,12 +329,24 @@ def _classify(  # noqa: C901, PLR0915  (mirrors configparser._read)
             lines.append(Line(number, line, "invalid", None, None, indent))
             continue
         opt = _OPTCRE.match(value)
-        if not opt or not opt.group("option"):
-            note(ParseProblem("no_delimiter", number, {"section": section}))
+        if not opt:
+            defer(ParseProblem("no_delimiter", number, {"section": section}))
             lines.append(Line(number, line, "invalid", section, None, indent))
             continue
         flush_option()
         raw_name = opt.group("option").rstrip()
+        if not raw_name:
+            # `= value`: an error configparser reports at the end, and no key.
+            defer(ParseProblem("no_delimiter", number, {"section": section}))
+            if (section, "") in seen_keys:
+                note(
+                    ParseProblem(
+                        "duplicate_key", number, {"section": section, "key": ""}
+                    )
+                )
+            seen_keys.add((section, ""))
+            lines.append(Line(number, line, "invalid", section, None, indent))
+            continue
         name = raw_name.lower()
         if (section, name) in seen_keys:
             note(
@@ -341,8 +359,7 @@ def _classify(  # noqa: C901, PLR0915  (mirrors configparser._read)
         lines.append(Line(number, line, "key", section, name, indent))
     close_section()
     result = tuple(lines)
-    if problem is None:
-        problem = _nested_problem(result, tuple(sections))
+    problem = fatal or deferred or _nested_problem(result, tuple(sections))
     return result, tuple(sections), problem
 
 
@@ -354,7 +371,10 @@ def _nested_problem(
     botocore parses such a block as nested ``a = b`` pairs and raises ``ValueError``
     (``ConfigParseError``) on a line without ``=``.
     """
+    real = any(s.name != "DEFAULT" for s in sections)
     for section in sections:
+        if section.name == "DEFAULT" and not real:
+            continue  # [DEFAULT] values are only read through other sections
         for key in section.keys:
             if key.value or not key.continuation:
                 continue
