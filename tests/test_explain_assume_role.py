@@ -250,7 +250,7 @@ def test_credential_source_imds_off_ec2(
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("region = us-east-1\n", "(its keys: region)"),
+        ("region = us-east-1\n", "(its keys: region; "),
         (f"aws_secret_access_key = {SECRET_KEY}\n", "aws_secret_access_key but no aws_access_key_id"),
     ],
 )

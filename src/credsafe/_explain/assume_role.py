@@ -326,7 +326,7 @@ def _plan(ctx: ReplayContext, profiles: Mapping[str, Any], top: str) -> _Plan:
             return _Plan(tuple(roles), "?", _loop(ctx, visited, name, source_name))
         visited.append(source_name)
         if _has_static(settings) or not _has_role(settings):
-            described, found = _source_chain(ctx, source_name, settings)
+            described, found = _source_chain(ctx, source_name, settings, name)
             if found is not None:
                 return _Plan(tuple(roles), described, found)
             return _Plan(tuple(roles), described, _role_checks(ctx, roles))
@@ -562,7 +562,7 @@ def on_ec2(ctx: ReplayContext) -> bool | None:
 
 
 def _source_chain(
-    ctx: ReplayContext, name: str, profile: Mapping[str, Any]
+    ctx: ReplayContext, name: str, profile: Mapping[str, Any], parent: str
 ) -> tuple[str, Finding | None]:
     """Predict the profile sub-chain botocore runs for a source profile."""
     label = f"source profile {name!r}"
@@ -624,11 +624,13 @@ def _source_chain(
     return label, Finding(
         code=SOURCE_NO_CREDENTIALS,
         status=Status.MISCONFIGURED,
-        summary=f"source profile {name!r} holds no credentials"
+        summary=f"profile {parent!r} takes its source credentials from "
+        f"source_profile = {name!r} ({locate(ctx, parent, 'source_profile')}), but "
+        f"source profile {name!r} holds no credentials"
         + (
             ": it has aws_secret_access_key but no aws_access_key_id"
             if secret_only
-            else f" (its keys: {', '.join(keys) or 'none'})"
+            else f" (its keys: {', '.join(keys) or 'none'}; {where})"
         )
         + ".",
         hints=(
