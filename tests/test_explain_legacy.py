@@ -281,6 +281,18 @@ class TestBotoConfig:
             report.hints[0] == f"`unset BOTO_CONFIG` to let botocore read {dot_boto},"
         )
 
+    def test_boto_config_for_gsutil_hides_dot_boto(self, aws_files: Any) -> None:
+        """BOTO_CONFIG names a file without AWS keys: ~/.boto is still never read."""
+        aws_files.boto_config.write_text("[Credentials]\ngs_oauth2_refresh_token = x\n")
+        (aws_files.home / ".boto").write_text(
+            f"[Credentials]\naws_access_key_id = {ACCESS_KEY}\n"
+            f"aws_secret_access_key = {SECRET_KEY}\n"
+        )
+        report = credsafe.diagnose().source("boto-config")
+        assert report is not None
+        assert report.code == "boto-config.env_replaces_defaults"
+        assert "which has no AWS keys" in report.summary
+
     def test_found(self, aws_files: Any) -> None:
         aws_files.boto_config.write_text(
             f"[Credentials]\naws_access_key_id = {ACCESS_KEY}\n"

@@ -522,15 +522,18 @@ def explain_boto(
         return notes[0]
     if from_env:
         hidden = _hidden_defaults(ctx)
-        if hidden is not None and not files[0].exists:
+        if hidden is not None:
+            state = (
+                "which has no AWS keys" if files[0].exists else "which does not exist"
+            )
             return _report(
                 BOTO,
                 attempt,
                 Status.MISCONFIGURED,
                 BOTO_ENV_REPLACES,
-                f"{BOTO_ENV} is set to {files[0].path}, which does not exist, so "
-                f"botocore never reads {hidden}, which has a [{BOTO_SECTION}] "
-                f"section with {BOTO_KEY}.",
+                f"{BOTO_ENV} is set to {files[0].path}, {state}, so botocore never "
+                f"reads {hidden}, which has a [{BOTO_SECTION}] section with "
+                f"{BOTO_KEY}.",
                 (
                     f"`unset {BOTO_ENV}` to let botocore read {hidden},",
                     f'or export {BOTO_ENV}="{hidden}".',
