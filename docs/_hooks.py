@@ -1,11 +1,13 @@
+# ruff: noqa: E501  (scenario data reads best one file line per line)
 """MkDocs hooks: the index of diagnosis codes, and a nav that tolerates missing pages.
 
 The index is generated from the registry that ``credsafe explain CODE`` reads
 (``credsafe._codes.CODES``), so the text of a code lives in exactly one place: its
 ``define()`` call. Each entry gets an example of the message, taken from a real
 diagnosis that the build makes in a throwaway HOME with a clean environment (see
-``SCENARIOS``); nothing here touches the network, runs a process or reads the real
-``~/.aws``.
+``SCENARIOS``). Nothing here reads the real ``~/.aws`` or sends anything off the
+host (probes go to a closed port on 127.0.0.1), and the only processes run are the
+scenarios' own ``credential_process`` scripts.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import os
 import random
 import re
 import shutil
+import socket
 import string
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -58,6 +62,14 @@ class Scenario:
     #: A path ending in ``/`` is made a directory. ``{home}`` in ``env`` values
     #: and file texts is the temporary HOME.
     files: Mapping[str, str | bytes] = attrs.field(factory=dict)
+    #: Create a client through ``credsafe.Session(**session)`` as an application
+    #: does, and diagnose what botocore really did (it may run the scenario's
+    #: ``credential_process``), instead of ``credsafe.diagnose()``.
+    call: bool = False
+    session: Mapping[str, str] = attrs.field(factory=dict)
+    #: Allow probes. IMDS and the container endpoint are then pointed at a closed
+    #: port on 127.0.0.1 unless ``env`` says otherwise: nothing leaves the host.
+    network: bool = False
 
 
 _KEY = "AKIAIOSFODNN7EXAMPLE"  # AWS's documented example key id
@@ -472,6 +484,45 @@ SCENARIOS: tuple[Scenario, ...] = (
         "sso_role_name = ReadOnly\nsso_region = eu-west-1\n[sso-session corp]\n"
         "sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
     ),
+    *(
+        Scenario(
+            f"credential_process: {name}",
+            config="[default]\ncredential_process = {python} {home}/creds.py\n",
+            files={"creds.py": script},
+            call=True,
+        )
+        for name, script in (
+            (
+                "fails",
+                "import sys\nprint('token expired', file=sys.stderr)\nsys.exit(3)\n",
+            ),
+            ("prints no JSON", "print('AccessKeyId=AKIA...')\n"),
+            ("prints a list", "print('[]')\n"),
+            ("wrong version", "print('{\"Version\": 2}')\n"),
+            ("missing keys", 'print(\'{"Version": 1, "AccessKeyId": "AKIAX"}\')\n'),
+            (
+                "bad expiration",
+                "import json\nprint(json.dumps({'Version': 1, 'AccessKeyId': 'ASIAX',"
+                " 'SecretAccessKey': 's', 'SessionToken': 't', 'Expiration': 'soon'}))\n",
+            ),
+            (
+                "works",
+                "import json\nprint(json.dumps({'Version': 1, "
+                f"'AccessKeyId': '{_KEY}', 'SecretAccessKey': '{_SECRET}'}}))\n",
+            ),
+        )
+    ),
+    Scenario(
+        "passed in code, but empty",
+        session={"aws_access_key_id": "", "aws_secret_access_key": ""},
+        call=True,
+    ),
+    Scenario("nothing configured, probed", network=True),
+    Scenario(
+        "container endpoint refuses",
+        env={"AWS_CONTAINER_CREDENTIALS_FULL_URI": "{imds}creds"},
+        network=True,
+    ),
     Scenario(
         "SSO: start URL only",
         config="[default]\nsso_start_url = https://example.awsapps.com/start\n",
@@ -489,6 +540,21 @@ _CLEARED = frozenset(
         "SUDO_COMMAND", "KUBERNETES_SERVICE_HOST", "INVOCATION_ID",
     }
 )  # fmt: skip
+
+
+def _fill(text: str, home: Path) -> str:
+    text = text.replace("{home}", str(home)).replace("{python}", sys.executable)
+    return text.replace(
+        "{imds}", os.environ.get("AWS_EC2_METADATA_SERVICE_ENDPOINT", "")
+    )
+
+
+def _closed_port_url() -> str:
+    """A loopback URL where nothing listens: connections are refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
 
 
 @contextlib.contextmanager
@@ -517,7 +583,7 @@ def _isolated(scenario: Scenario) -> Iterator[Path]:
                 ("credentials", scenario.credentials),
             ):
                 if text is not None:
-                    (aws / name).write_text(text, encoding="utf-8")
+                    (aws / name).write_text(_fill(text, home), encoding="utf-8")
             if scenario.boto_config is not None:
                 (home / ".boto").write_text(scenario.boto_config, encoding="utf-8")
             for relative, content in scenario.files.items():
@@ -529,10 +595,11 @@ def _isolated(scenario: Scenario) -> Iterator[Path]:
                 if isinstance(content, bytes):
                     path.write_bytes(content)
                 else:
-                    path.write_text(content.replace("{home}", str(home)), "utf-8")
-            os.environ.update(
-                {k: v.replace("{home}", str(home)) for k, v in scenario.env.items()}
-            )
+                    path.write_text(_fill(content, home), "utf-8")
+            if scenario.network or scenario.call:
+                os.environ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = _closed_port_url()
+                os.environ["AWS_METADATA_SERVICE_TIMEOUT"] = "1"
+            os.environ.update({k: _fill(v, home) for k, v in scenario.env.items()})
             yield home
         finally:
             os.environ.clear()
@@ -548,6 +615,23 @@ class Example:
     hints: tuple[str, ...]
 
 
+def _diagnose(credsafe: Any, scenario: Scenario) -> Any:
+    if not scenario.call:
+        return credsafe.diagnose(
+            profile_name=scenario.profile, network=scenario.network, budget=1.0
+        )
+    try:
+        session = credsafe.Session(profile_name=scenario.profile, **scenario.session)
+        client = session.client("sts", region_name="us-east-1")
+        if session.get_credentials() is None:
+            # Without credentials botocore fails while signing, before sending
+            # anything: the call never leaves the process.
+            client.get_caller_identity()
+    except credsafe.CredsafeError as exc:
+        return exc.diagnosis
+    return credsafe.diagnose(session, network=scenario.network, budget=1.0)
+
+
 def harvest(scenarios: tuple[Scenario, ...] = SCENARIOS) -> dict[str, Example]:
     """Diagnose each scenario for real (no network) and keep one example per code."""
     import credsafe  # noqa: PLC0415  (imported late: the build may not need it)
@@ -556,9 +640,7 @@ def harvest(scenarios: tuple[Scenario, ...] = SCENARIOS) -> dict[str, Example]:
     for scenario in scenarios:
         with _isolated(scenario) as home:
             try:
-                diagnosis = credsafe.diagnose(
-                    profile_name=scenario.profile, network=False
-                )
+                diagnosis = _diagnose(credsafe, scenario)
             except Exception as exc:  # a scenario is evidence, never a build failure
                 log.info("credsafe docs: scenario %r: %r", scenario.name, exc)
                 continue
@@ -587,7 +669,8 @@ def harvest(scenarios: tuple[Scenario, ...] = SCENARIOS) -> dict[str, Example]:
 
 
 def _homeless(text: str, home: Path) -> str:
-    return text.replace(str(home), "~")
+    """Show the temporary HOME as ``~`` and this interpreter as a usual one."""
+    return text.replace(str(home), "~").replace(sys.executable, "/usr/bin/python3")
 
 
 def registry() -> Mapping[str, Any]:
