@@ -225,12 +225,8 @@ def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis
         problems = [r for r in reports if r.status in PROBLEM_STATUSES]
         # Where the context names the usual source (EC2: iam-role, ECS:
         # container-role), its problem outranks earlier ones.
-        wanted = (
-            _CONTEXT_HINTS.get(ctx.runtime.primary, ("", ()))[0]
-            if ctx.runtime.kinds
-            else ""
-        )
-        root = next((r for r in problems if r.source == wanted), None) or next(
+        expected = _expected_sources(ctx)
+        root = next((r for r in problems if r.source in expected), None) or next(
             iter(problems), None
         )
         if root is None:
@@ -473,6 +469,21 @@ def _attribute(error: BaseException | None, ctx: ReplayContext) -> str:
     if name == "ValueError" and "int()" in str(error):
         return "iam-role"
     return "config-file"
+
+
+def _expected_sources(ctx: ReplayContext) -> tuple[str, ...]:
+    """Sources the local evidence says are meant to supply credentials here."""
+    runtime = ctx.runtime
+    expected: list[str] = []
+    if runtime.kinds:
+        expected.append(_CONTEXT_HINTS.get(runtime.primary, ("", ()))[0])
+    if runtime.has("ecs") or any(
+        v.startswith("AWS_CONTAINER_CREDENTIALS_") for v in runtime.pid1_vars or ()
+    ):
+        expected.append("container-role")
+    if runtime.has("ec2"):
+        expected.append("iam-role")
+    return tuple(expected)
 
 
 def _nothing_configured(

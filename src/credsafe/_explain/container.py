@@ -296,7 +296,7 @@ def _not_configured(ctx: ReplayContext) -> _Verdict:
     if runtime.has("ecs"):
         return _Verdict(
             NO_TASK_ROLE,
-            Status.NOT_CONFIGURED,
+            Status.MISCONFIGURED,
             f"this looks like an ECS task ({runtime.evidence.get('ecs')} is set) but "
             f"{RELATIVE} is not: the task definition has no task role, or the "
             "variable was lost in a subprocess, under sudo or in `docker exec`.",
