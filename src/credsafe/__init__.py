@@ -10,25 +10,41 @@ The public API is small::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._log import enable_success_trace
-from ._model import Diagnosis, Outcome, ProfileInfo, SourceReport, Status
 from ._session import Session, diagnose, wrap
 from ._version import __version__
 from .exceptions import CredsafeError
 
-for _obj in (
-    Diagnosis,
-    Outcome,
-    ProfileInfo,
-    SourceReport,
-    Status,
-    Session,
-    diagnose,
-    enable_success_trace,
-    wrap,
-):
+if TYPE_CHECKING:
+    from ._model import Diagnosis, Outcome, ProfileInfo, SourceReport, Status
+
+for _obj in (Session, diagnose, enable_success_trace, wrap):
     _obj.__module__ = __name__  # tracebacks and docs show credsafe.Session
 del _obj
+
+# The diagnosis model is imported on first use: it needs attrs, whose import
+# alone costs more than 10% of `import boto3` (docs/performance.md).
+_MODEL_NAMES = frozenset(
+    {"Diagnosis", "Outcome", "ProfileInfo", "SourceReport", "Status"}
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODEL_NAMES:
+        from . import _model  # noqa: PLC0415
+
+        value = getattr(_model, name)
+        value.__module__ = __name__
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _MODEL_NAMES)
+
 
 __all__ = [
     "CredsafeError",

@@ -22,14 +22,16 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _log
-from ._explicit_args import ExplicitArgs
-from ._recording import Recorder, RecordingHTTPSession, Resolution
-from ._rejected import diagnose_rejection, rejection_code
-from ._render import exception_message
 from .exceptions import CredsafeError, build
+
+if TYPE_CHECKING:
+    # Imported where used: they import attrs, which costs more than 10% of
+    # `import boto3`; `import credsafe` imports neither (docs/performance.md).
+    from ._explicit_args import ExplicitArgs
+    from ._recording import Recorder, Resolution
 
 # botocore exceptions that always mean "credentials could not be had", by name so
 # that classes missing from older botocore releases need no import.
@@ -111,6 +113,8 @@ class SessionState:
     """credsafe's bookkeeping for one instrumented botocore session."""
 
     def __init__(self, session: Any) -> None:
+        from ._recording import Recorder  # noqa: PLC0415
+
         self.session = session
         self.recorder = Recorder()
         # Credential arguments given to credsafe.Session(), if any.
@@ -168,6 +172,8 @@ def _instrument_resolver_component(session: Any, recorder: Recorder) -> None:
 
 def instrument_resolver(resolver: Any, recorder: Recorder) -> None:
     """Record every ``load_credentials()`` of *resolver* and its HTTP exchanges."""
+    from ._recording import RecordingHTTPSession  # noqa: PLC0415
+
     if getattr(resolver, "_credsafe_recorder", None) is not None:
         return
     if not hasattr(resolver, "providers"):
@@ -212,6 +218,8 @@ def _record_runs_when_run(provider: Any, recorder: Recorder) -> None:
 
 def explicit_args(where: str, kwargs: dict[str, Any]) -> ExplicitArgs | None:
     """The credential arguments in *kwargs*, or ``None`` when none was passed."""
+    from ._explicit_args import ExplicitArgs  # noqa: PLC0415
+
     return ExplicitArgs.from_kwargs(where, kwargs)
 
 
@@ -349,6 +357,8 @@ def _wrap_api_call(
         try:
             return make_api_call(operation_name, api_params)
         except Exception as exc:
+            from ._rejected import rejection_code  # noqa: PLC0415
+
             if rejection_code(exc) is not None:
                 attach_rejection(
                     exc,
@@ -381,6 +391,9 @@ def attach_rejection(
     if getattr(exc, "diagnosis", None) is not None:
         return
     try:
+        from ._rejected import diagnose_rejection  # noqa: PLC0415
+        from ._render import exception_message  # noqa: PLC0415
+
         if state is not None:
             session, live = state.session, state.live_providers()
         else:
@@ -488,6 +501,7 @@ def enrich(
         return exc
     try:
         from . import _replay  # noqa: PLC0415
+        from ._render import exception_message  # noqa: PLC0415
 
         if state is not None:
             session = state.session

@@ -38,9 +38,13 @@ import uuid
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._model import Diagnosis, Status
+if TYPE_CHECKING:
+    # Not imported at run time: _model imports attrs, which `import credsafe`
+    # must not pay for (docs/performance.md).
+    from ._model import Diagnosis
+
 from ._redact import mask_key_id, redact_text
 
 LOGGER_NAME = "credsafe"
@@ -271,6 +275,8 @@ def credential_failure(
     folded = _DEDUPER.admit((exception, *also), scope, cause)
     if folded is None:
         return False
+
+    from ._model import Status  # noqa: PLC0415
 
     failure_id = uuid.uuid4().hex[:16]
     if _enabled(logging.DEBUG):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
 import botocore.session
@@ -15,7 +15,9 @@ from ._intercept import (
     is_credential_error,
     state_of,
 )
-from ._model import Diagnosis
+
+if TYPE_CHECKING:
+    from ._model import Diagnosis
 
 # The same as credsafe._replay.DEFAULT_BUDGET (tests/test_imports.py pins it): not
 # imported from there, since _replay imports every explainer, which only a failure
