@@ -636,6 +636,17 @@ def harvest(scenarios: tuple[Scenario, ...] = SCENARIOS) -> dict[str, Example]:
     """Diagnose each scenario for real (no network) and keep one example per code."""
     import credsafe  # noqa: PLC0415  (imported late: the build may not need it)
 
+    # The scenarios' failures would be logged by credsafe (stdlib's last-resort
+    # handler prints them): they are evidence here, not news.
+    quiet = contextlib.ExitStack()
+    credsafe_logger = logging.getLogger("credsafe")
+    quiet.callback(setattr, credsafe_logger, "disabled", credsafe_logger.disabled)
+    credsafe_logger.disabled = True
+    with quiet:
+        return _harvest(credsafe, scenarios)
+
+
+def _harvest(credsafe: Any, scenarios: tuple[Scenario, ...]) -> dict[str, Example]:
     examples: dict[str, Example] = {}
     for scenario in scenarios:
         with _isolated(scenario) as home:

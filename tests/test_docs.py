@@ -24,6 +24,7 @@ from __future__ import annotations
 import doctest
 import importlib.util
 import json
+import logging
 import os
 import re
 import subprocess
@@ -263,9 +264,11 @@ def test_examples_come_from_real_diagnoses() -> None:
 
 
 def test_harvest_restores_the_environment() -> None:
+    """The build's scenarios leave the environment and credsafe's logger as found."""
     before = dict(os.environ)
     HOOKS.harvest(HOOKS.SCENARIOS[:2])
     assert dict(os.environ) == before
+    assert not logging.getLogger("credsafe").disabled
 
 
 def test_nav_drops_missing_pages_and_lists_new_ones(tmp_path: Path) -> None:
