@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import time
-
 from pathlib import Path
 
 import botocore.exceptions
@@ -22,7 +21,6 @@ import pytest
 
 import credsafe
 import credsafe._context
-
 from credsafe import Outcome, Status
 from credsafe._intercept import state_of
 from credsafe._replay import replay
@@ -37,8 +35,7 @@ from servers import (
     guard_loopback,
 )
 
-
-TOKEN = "container-auth-TOKEN-0123456789abcdefXYZ"  # noqa: S105 (a test value)
+TOKEN = "container-auth-TOKEN-0123456789abcdefXYZ"
 FULL = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
 RELATIVE = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
 

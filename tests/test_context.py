@@ -13,7 +13,6 @@ import pytest
 
 import credsafe
 import credsafe._context
-
 from credsafe import Status
 from credsafe._context import detect, pid1_container_vars
 

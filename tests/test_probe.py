@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import time
-
 from typing import Any
 
 import botocore.session
 import pytest
-
 from botocore.credentials import create_credential_resolver
 
 from credsafe import _probe
@@ -50,7 +48,7 @@ def make_ctx(budget: float = 2.0, **kwargs: Any) -> ReplayContext:
 
 def provider(ctx: ReplayContext, method: str) -> Any:
     for p in create_credential_resolver(ctx.session).providers:
-        if p.METHOD == method:
+        if method == p.METHOD:
             return p
     raise AssertionError(method)
 

@@ -17,11 +17,9 @@ temporary directory. Unreadable files are simply no evidence.
 from __future__ import annotations
 
 import os
-
 from collections.abc import Mapping
 
 import attrs
-
 
 #: The filesystem root under which evidence files are read. Tests point it at a
 #: temporary directory; nothing else should change it.
@@ -38,8 +36,8 @@ _CONTAINER_CGROUP_MARKERS = (
     "crio",
 )
 #: Where EKS mounts the projected service-account tokens.
-IRSA_TOKEN_DIR = "var/run/secrets/eks.amazonaws.com/serviceaccount"
-POD_IDENTITY_TOKEN_DIR = "var/run/secrets/pods.eks.amazonaws.com/serviceaccount"
+IRSA_TOKEN_DIR = "var/run/secrets/eks.amazonaws.com/serviceaccount"  # noqa: S105
+POD_IDENTITY_TOKEN_DIR = "var/run/secrets/pods.eks.amazonaws.com/serviceaccount"  # noqa: S105
 _K8S_SA_DIR = "var/run/secrets/kubernetes.io/serviceaccount"
 
 #: Parent process names that mean "started by a scheduler or service manager".
@@ -127,7 +125,7 @@ def _exists(root: str, relative: str) -> bool:
         return False
 
 
-def detect(
+def detect(  # noqa: C901  (one check per kind of evidence)
     environ: Mapping[str, str], *, root: str | None = None, ppid: int | None = None
 ) -> RuntimeContext:
     """Detect the runtime context from *environ* and well-known local files.

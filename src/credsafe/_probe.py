@@ -23,13 +23,11 @@ outlast it.
 from __future__ import annotations
 
 import time
-
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._recording import Attempt, Exchange, Recorder, RecordingHTTPSession
-
 
 if TYPE_CHECKING:
     from ._explain._base import ReplayContext
@@ -115,7 +113,9 @@ def _remember(ctx: ReplayContext, creds: Any) -> None:
             ctx.secrets.add(value)
 
 
-def _run(ctx: ReplayContext, method: str, provider: Any, rec: _ProbeRecorder) -> Attempt:
+def _run(
+    ctx: ReplayContext, method: str, provider: Any, rec: _ProbeRecorder
+) -> Attempt:
     start = time.perf_counter()
     try:
         creds = provider.load()
@@ -130,7 +130,10 @@ def _run(ctx: ReplayContext, method: str, provider: Any, rec: _ProbeRecorder) ->
     elapsed = (time.perf_counter() - start) * 1000
     if creds is None:
         return Attempt(
-            method=method, result="none", duration_ms=elapsed, exchanges=tuple(rec.exchanges)
+            method=method,
+            result="none",
+            duration_ms=elapsed,
+            exchanges=tuple(rec.exchanges),
         )
     _remember(ctx, creds)
     return Attempt(
@@ -163,7 +166,9 @@ def probe_imds(ctx: ReplayContext, provider: Any) -> ProbeResult:
     )
     rec = _ProbeRecorder()
     fetcher._session = RecordingHTTPSession(fetcher._session, rec)
-    attempt = _run(ctx, "iam-role", InstanceMetadataProvider(iam_role_fetcher=fetcher), rec)
+    attempt = _run(
+        ctx, "iam-role", InstanceMetadataProvider(iam_role_fetcher=fetcher), rec
+    )
     return ProbeResult(attempt=attempt, timeout=timeout)
 
 

@@ -24,7 +24,6 @@ from .._model import SourceReport, Status
 from .._recording import Attempt, Exchange
 from ._base import Explainer, ReplayContext, error_text
 
-
 METHOD = "container-role"
 RELATIVE = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
 FULL = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
@@ -268,6 +267,10 @@ def _wire(exchanges: Sequence[Exchange]) -> str:
     return "; ".join(parts)
 
 
+def _pid1_grep(name: str) -> str:
+    return CHECK_PID1.replace("AWS_CONTAINER", name)
+
+
 def _not_configured(ctx: ReplayContext) -> _Verdict:
     runtime = ctx.runtime
     pid1 = runtime.pid1_vars or ()
@@ -287,7 +290,7 @@ def _not_configured(ctx: ReplayContext) -> _Verdict:
             (
                 f"Check: `{CHECK_PID1}`.",
                 f"docker exec: `docker exec -e {lost[0]}=<value from PID 1> ...`, or "
-                f"in the shell `export $({CHECK_PID1.replace('AWS_CONTAINER', lost[0])})`.",
+                f"in the shell `export $({_pid1_grep(lost[0])})`.",
                 f"sudo: `sudo --preserve-env={lost[0]} ...` (or `sudo -E`).",
                 "subprocess: pass env={**os.environ, ...} instead of a fresh "
                 "environment.",
@@ -308,7 +311,8 @@ def _not_configured(ctx: ReplayContext) -> _Verdict:
     hints: tuple[str, ...] = ()
     if runtime.has("container") or runtime.has("eks"):
         hints = (
-            f"If the container's main process has it, it was lost here: `{CHECK_PID1}`.",
+            "If the container's main process has it, it was lost here: "
+            f"`{CHECK_PID1}`.",
         )
     return _Verdict(
         NOT_CONFIGURED,
@@ -438,9 +442,7 @@ def _static_errors(ctx: ReplayContext, cfg: _Config) -> _Verdict | None:
     return None
 
 
-def _unreachable(
-    ctx: ReplayContext, cfg: _Config, exchanges: Sequence[Exchange]
-) -> _Verdict:
+def _unreachable(cfg: _Config, exchanges: Sequence[Exchange]) -> _Verdict:
     kinds = {_kind(e) for e in exchanges}
     wire = _wire(exchanges)
     timed_out = kinds == {"timeout"}
@@ -482,7 +484,9 @@ def _unreachable(
     )
 
 
-def _classify(ctx: ReplayContext, cfg: _Config, attempt: Attempt) -> _Verdict:
+def _classify(  # noqa: C901  (one branch per answer botocore can get)
+    ctx: ReplayContext, cfg: _Config, attempt: Attempt
+) -> _Verdict:
     error = attempt.error
     exchanges = list(attempt.exchanges)
     if isinstance(error, KeyError) or (
@@ -536,7 +540,7 @@ def _classify(ctx: ReplayContext, cfg: _Config, attempt: Attempt) -> _Verdict:
         )
     answered = [e for e in exchanges if e.status is not None]
     if exchanges and not answered:
-        return _unreachable(ctx, cfg, exchanges)
+        return _unreachable(cfg, exchanges)
     if answered:
         last = answered[-1]
         wire = _wire(exchanges)
@@ -545,9 +549,9 @@ def _classify(ctx: ReplayContext, cfg: _Config, attempt: Attempt) -> _Verdict:
             said = ", ".join(
                 f"{k} {body[k]!r}" for k in ("code", "message") if body.get(k)
             ) or (f"body {body['excerpt']!r}" if body.get("excerpt") else "no body")
-            hints = [f"Act on what the endpoint said: {said}."]
+            advice = [f"Act on what the endpoint said: {said}."]
             if last.status in (401, 403) and cfg.token_from:
-                hints.insert(
+                advice.insert(
                     0,
                     f"The endpoint refused the authorization token from "
                     f"{cfg.token_from}"
@@ -555,7 +559,7 @@ def _classify(ctx: ReplayContext, cfg: _Config, attempt: Attempt) -> _Verdict:
                     + ": check that it is the current token for this task or pod.",
                 )
             if _is_pod_identity(cfg):
-                hints.append(
+                advice.append(
                     "Check the pod's association: `aws eks "
                     "list-pod-identity-associations --cluster-name <cluster> "
                     "--namespace <ns> --service-account <sa>`, and that the node "
@@ -566,7 +570,7 @@ def _classify(ctx: ReplayContext, cfg: _Config, attempt: Attempt) -> _Verdict:
                 Status.FAILED,
                 f"{_url_words(cfg)} answered HTTP {last.status} ({said}); botocore "
                 f"raised CredentialRetrievalError, which stops the chain ({wire}).",
-                tuple(hints),
+                tuple(advice),
             )
         if last.body.get("json") is False:
             return _Verdict(
@@ -595,7 +599,9 @@ def _classify(ctx: ReplayContext, cfg: _Config, attempt: Attempt) -> _Verdict:
     )
 
 
-def explain(ctx: ReplayContext, provider: Any, attempt: Attempt | None) -> SourceReport:
+def explain(  # noqa: C901  (recorded, static, probed, not probed)
+    ctx: ReplayContext, provider: Any, attempt: Attempt | None
+) -> SourceReport:
     """Explain what the container provider did, or would do."""
     cfg = _config(ctx.environ)
     details: dict[str, Any] = {

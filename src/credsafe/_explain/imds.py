@@ -11,9 +11,8 @@ change.
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime as dt
 import ipaddress
-
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -25,7 +24,6 @@ from .._codes import define
 from .._model import SourceReport, Status
 from .._recording import Attempt, Exchange
 from ._base import Explainer, ReplayContext, error_text
-
 
 METHOD = "iam-role"
 DISABLED_VAR = "AWS_EC2_METADATA_DISABLED"
@@ -591,14 +589,15 @@ def _proxy_words(s: _Settings) -> str:
     )
 
 
-def _classify(ctx: ReplayContext, s: _Settings, attempt: Attempt) -> _Verdict:
+def _classify(  # noqa: C901  (one branch per IMDS state, in wire order)
+    ctx: ReplayContext, s: _Settings, attempt: Attempt
+) -> _Verdict:
     exchanges = list(attempt.exchanges)
     wire = _wire(exchanges)
     puts = [e for e in exchanges if _step(e) == "token"]
     roles = [e for e in exchanges if _step(e) == "role"]
     creds = [e for e in exchanges if _step(e) == "credentials"]
-    token_kind, token_words = _token_story(puts)
-    got_token = any(e.sent_token for e in roles + creds)
+    put_kind, token_words = _token_story(puts)
     iid = _iid(ctx)
 
     foreign = next((e for e in exchanges if _looks_foreign(e)), None)
@@ -635,7 +634,7 @@ def _classify(ctx: ReplayContext, s: _Settings, attempt: Attempt) -> _Verdict:
         )
 
     role_statuses = [e.status for e in roles if e.status is not None]
-    hop = token_kind == "timeout" and bool(role_statuses)
+    hop = put_kind == "timeout" and bool(role_statuses)
     if roles and all(e.status is None for e in roles):
         # The token step answered (or not) but the role listing got no answer.
         verdict = _nothing_answered(ctx, s, roles)
@@ -658,7 +657,7 @@ def _classify(ctx: ReplayContext, s: _Settings, attempt: Attempt) -> _Verdict:
                 f"IMDSv1 fallback got 401 ({wire}).",
                 _hop_limit_hints(ctx),
             )
-        if token_kind == "refused":
+        if put_kind == "refused":
             return _Verdict(
                 TOKEN_REFUSED,
                 Status.FAILED,
@@ -680,7 +679,8 @@ def _classify(ctx: ReplayContext, s: _Settings, attempt: Attempt) -> _Verdict:
             f"the instance requires IMDSv2 tokens but {token_words}, so botocore's "
             f"IMDSv1 fallback got 401 Unauthorized ({wire}).",
             (
-                f"Check the instance's metadata options: `{_DESCRIBE.format(iid=iid)}`.",
+                "Check the instance's metadata options: "
+                f"`{_DESCRIBE.format(iid=iid)}`.",
                 "Look for a proxy or firewall rule that blocks PUT requests to the "
                 "metadata address.",
             ),
@@ -794,9 +794,9 @@ def _classify(ctx: ReplayContext, s: _Settings, attempt: Attempt) -> _Verdict:
                 ),
             )
         if attempt.result == "found":
-            return _found(ctx, s, role, last, token_kind, token_words, hop, wire)
+            return _found(ctx, s, role, last, put_kind, token_words, hop, wire)
     if attempt.result == "found":
-        return _found(ctx, s, role, None, token_kind, token_words, hop, wire)
+        return _found(ctx, s, role, None, put_kind, token_words, hop, wire)
     return _Verdict(
         NO_EXCHANGE,
         Status.NOT_CONFIGURED,
@@ -809,14 +809,14 @@ def _found(
     s: _Settings,
     role: str | None,
     last: Exchange | None,
-    token_kind: str,
+    put_kind: str,
     token_words: str,
     hop: bool,
     wire: str,
 ) -> _Verdict:
     key = last.body.get("access_key_id") if last is not None else None
     expires = last.body.get("expiration") if last is not None else None
-    version = "IMDSv2" if token_kind == "ok" else "IMDSv1"
+    version = "IMDSv2" if put_kind == "ok" else "IMDSv1"
     what = (
         f"temporary credentials of the instance role {role!r} from {version} at "
         f"{_where(s)}"
@@ -835,7 +835,7 @@ def _found(
             _hop_limit_hints(ctx),
         )
     hints: tuple[str, ...] = ()
-    if token_kind not in ("ok", "none"):
+    if put_kind not in ("ok", "none"):
         hints = (
             f"botocore used IMDSv1 because {token_words}; IMDSv2 is safer. "
             f"Check: `{_DESCRIBE.format(iid=_iid(ctx))}`.",
@@ -855,12 +855,12 @@ def _expired(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     try:
-        when = _dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(
-            tzinfo=_dt.timezone.utc
+        when = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(
+            tzinfo=dt.timezone.utc
         )
     except ValueError:
         return None
-    now = _dt.datetime.now(_dt.timezone.utc)
+    now = dt.datetime.now(dt.timezone.utc)
     if when > now:
         return None
     minutes = int((now - when).total_seconds() // 60)
@@ -989,7 +989,9 @@ def _static(ctx: ReplayContext, s: _Settings, reason: str) -> _Verdict:
     )
 
 
-def explain(ctx: ReplayContext, provider: Any, attempt: Attempt | None) -> SourceReport:
+def explain(  # noqa: C901  (raised, disabled, recorded, probed, not probed)
+    ctx: ReplayContext, provider: Any, attempt: Attempt | None
+) -> SourceReport:
     """Explain what the instance-metadata provider did, or would do."""
     s = _settings(ctx, provider)
     details: dict[str, Any] = s.to_dict()
