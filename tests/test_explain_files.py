@@ -538,6 +538,11 @@ class TestProfileNotFound:
         )
         assert f"[profiledev] at {config}:7 (ignored" in listing
         assert f"[profile qa] at {creds}:1 (a profile named 'profile qa'" in listing
+        profiles = {
+            (p["section"], p["line"], p["usable"]) for p in root.details["profiles"]
+        }
+        assert ("[prod]", 5, False) in profiles
+        assert ("[profile staging]", 3, True) in profiles
 
     def test_meant_section_in_wrong_form(self, aws_files: Any) -> None:
         """profile_name='prod' and a [prod] in the config file: rename it."""

@@ -393,6 +393,7 @@ class _Finding:
     summary: str
     hints: tuple[str, ...] = ()
     line: int | None = None
+    details: dict[str, Any] = attrs.field(factory=dict)
 
 
 def _file(ctx: ReplayContext, method: str, provider: Any) -> _File:
@@ -519,6 +520,7 @@ def _explain(
     else:
         finding = _explain_none(ctx, f, profile)
     extra = _secondary(ctx, f, profile, finding)
+    details.update(finding.details)
     if finding.line is not None:
         details["line"] = finding.line
         details["line_text"] = _ini.safe_line(f.scan, finding.line, ctx.secrets).strip()
@@ -1455,7 +1457,23 @@ def _profile_not_found(ctx: ReplayContext, wanted: str) -> _Finding:
         f"Or create it: `aws configure --profile {wanted}` (keys), or "
         f"`aws configure sso --profile {wanted}`."
     )
-    return _Finding(PROFILE_NOT_FOUND, Status.MISCONFIGURED, summary, tuple(hints))
+    profiles = [
+        {
+            "file": e.file.path,
+            "line": e.line,
+            "section": f"[{e.header}]",
+            "profile": e.name,
+            "usable": e.name is not None,
+        }
+        for e in entries
+    ]
+    return _Finding(
+        PROFILE_NOT_FOUND,
+        Status.MISCONFIGURED,
+        summary,
+        tuple(hints),
+        details={"wanted": wanted, "profiles": profiles},
+    )
 
 
 def _files_text(creds: _File, config: _File) -> str:
