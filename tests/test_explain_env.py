@@ -144,6 +144,29 @@ class TestNearMissNames:
             assert "lower case" in root.summary
         _check_exc(info.value)
 
+    @pytest.mark.parametrize(
+        "name",
+        ["AWS_SESSION_TOKEN_TTL", "AWS_REGION", "AWS_CREDENTIAL_FILE", "MY_SECRET"],
+    )
+    def test_other_variables_are_not_near_misses(
+        self, monkeypatch: pytest.MonkeyPatch, name: str
+    ) -> None:
+        monkeypatch.setenv(name, "x")
+        env = _env_report(_diagnose())
+        assert env.code == "env.not_configured"
+        assert "findings" not in env.details
+
+    def test_session_token_typo(self, keys: pytest.MonkeyPatch) -> None:
+        """AWS_SESION_TOKEN next to an ASIA key: named as a secondary finding."""
+        keys.setenv("AWS_ACCESS_KEY_ID", TEMP_ACCESS_KEY)
+        keys.setenv("AWS_SESION_TOKEN", SESSION_TOKEN)
+        env = _env_report(_diagnose())
+        assert env.code == "env.temporary_key_without_token"
+        assert env.details["findings"][0]["code"] == "env.near_miss_name"
+        assert (
+            "Did you mean AWS_SESSION_TOKEN?" in env.details["findings"][0]["summary"]
+        )
+
     def test_profile_name_near_miss(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """AWS_PROFILE_NAME=dev is shown with its value (a profile name, not secret)."""
         monkeypatch.setenv("AWS_PROFILE_NAME", "dev")

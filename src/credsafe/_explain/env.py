@@ -623,7 +623,10 @@ def _meant(name: str) -> str | None:
         for w in ("KEY", "SECRET", "TOKEN", "PROFILE", "CREDENTIAL", "CONFIG")
     ):
         return None
-    close = difflib.get_close_matches(upper, CANONICAL, n=1, cutoff=0.85)
+    # A longer name that extends a real one (AWS_SESSION_TOKEN_TTL) is another
+    # tool's variable, not a typo.
+    names = [c for c in CANONICAL if not upper.startswith(c)]
+    close = difflib.get_close_matches(upper, names, n=1, cutoff=0.85)
     return close[0] if close else None
 
 
