@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -137,17 +139,36 @@ def test_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert report.code == "assume-role-with-web-identity.token_file_is_directory"
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0,
-    reason="root reads every file, so an unreadable file cannot be produced",
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+@pytest.mark.parametrize(
+    ("blocked", "expected"),
+    [("file", "cannot be read by this process"), ("directory", "may not be entered")],
 )
-def test_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "token"
-    path.write_text(jwt())
-    path.chmod(0)
-    env_setup(monkeypatch, path)
-    report = report_of(credsafe.diagnose(network=False))
+def test_unreadable(monkeypatch: pytest.MonkeyPatch, blocked: str, expected: str) -> None:
+    # A directory every user may enter (pytest's tmp_path is private to its owner).
+    base = Path(tempfile.mkdtemp(prefix="credsafe-"))
+    try:
+        base.chmod(0o755 if blocked == "file" else 0o700)
+        path = base / "token"
+        path.write_text(jwt())
+        path.chmod(0)
+        env_setup(monkeypatch, path)
+        if os.geteuid() != 0:
+            diagnosis = credsafe.diagnose(network=False)
+        else:
+            # root reads every file: diagnose as 'nobody' (the effective uid only,
+            # so that the test can switch back).
+            os.seteuid(65534)
+            try:
+                diagnosis = credsafe.diagnose(network=False)
+            finally:
+                os.seteuid(0)
+    finally:
+        shutil.rmtree(base)
+    report = report_of(diagnosis)
     assert report.code == "assume-role-with-web-identity.token_file_unreadable"
+    assert expected in report.summary
+    assert ("may not be entered" in report.summary) is (blocked == "directory")
 
 
 def test_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -478,6 +478,24 @@ def _check_token(  # noqa: C901  (one branch per finding)
 ) -> tuple[Finding | None, dict[str, Any]]:
     """Check the token file the way botocore will use it (literally, unexpanded)."""
     details = {"token_file": path}
+    try:
+        os.stat(path)
+    except PermissionError:
+        return Finding(
+            code=TOKEN_UNREADABLE,
+            status=Status.MISCONFIGURED,
+            summary=f"the web identity token file {path} ({origin}) cannot be read "
+            f"by this process (uid {_uid()}): a directory on its path may not be "
+            "entered.",
+            hints=(
+                f"Let this user enter every directory of {os.path.dirname(path)} "
+                "and read the file (ls -ld each one).",
+            ),
+            details=details,
+            raises="PermissionError",
+        ), {}
+    except OSError:
+        pass
     if not os.path.exists(path):
         if path.startswith("~") or "$" in path:
             expanded = ctx.expand_path(path)
