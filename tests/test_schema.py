@@ -49,6 +49,7 @@ def check(document: dict[str, Any]) -> dict[str, Any]:
     for secret in SECRETS:
         assert secret not in text
     codes = {r["code"] for r in document["sources"]}
+    codes |= {a["code"] for a in document.get("advice", [])}
     if document["root_cause"] is not None:
         codes.add(document["root_cause"]["code"])
     assert sorted(c for c in codes if lookup(c) is None) == []
@@ -139,6 +140,15 @@ class TestRealOutput:
             credsafe.Session().client("sts", region_name="us-east-1")
         check(info.value.diagnosis.to_dict())
 
+    def test_advice(self, aws_files: Any) -> None:
+        """A credentials file readable by others: an ``advice`` entry that validates."""
+        path = aws_files.write_credentials(
+            f"[default]\naws_access_key_id = {ACCESS_KEY}\naws_secret_access_key = {SECRET_KEY}\n"
+        )
+        path.chmod(0o644)
+        doc = check(credsafe.diagnose(network=False).to_dict())
+        assert "advice.file_permissions" in {a["code"] for a in doc["advice"]}
+
     def test_instance_metadata(self, imds: Any) -> None:
         """A real IMDS server on loopback, probed within the budget."""
         check(credsafe.diagnose(budget=1.0).to_dict())
@@ -190,6 +200,8 @@ class TestSchemaRejects:
             (("sources", 0, "hints"), "a string, not a list"),
             (("root_cause", "summary"), ""),
             (("sources", 0, "surprise"), True),
+            (("advice",), [{"code": "advice.x", "severity": "fatal", "source": None,
+                            "summary": "s", "hints": [], "details": {}}]),
             (("surprise",), True),
         ],
     )
