@@ -285,3 +285,16 @@ def test_nav_drops_missing_pages_and_lists_new_ones(tmp_path: Path) -> None:
 
 def test_codes_page_keeps_its_marker() -> None:
     assert HOOKS.MARKER in (DOCS / HOOKS.CODES_PAGE).read_text(encoding="utf-8")
+
+
+def test_api_reference_covers_the_public_api() -> None:
+    """Every public name of credsafe has its entry in the API reference."""
+    import credsafe
+
+    text = (DOCS / "reference" / "api.md").read_text(encoding="utf-8")
+    missing = [
+        name
+        for name in credsafe.__all__
+        if name != "__version__" and f"::: credsafe.{name}\n" not in text
+    ]
+    assert missing == []
