@@ -447,3 +447,41 @@ def test_codes_are_documented() -> None:
         assert doc is not None and doc.fix
 
 
+
+
+class TestMoreStates:
+    def test_v1_disabled_and_token_timeout(
+        self, imds: IMDSServer, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        imds.token = Reply(hang=True)
+        monkeypatch.setenv("AWS_EC2_METADATA_V1_DISABLED", "true")
+        with pytest.raises(botocore.exceptions.MetadataRetrievalError) as info:
+            _session().client("s3")
+        report = iam(info.value.diagnosis)  # type: ignore[attr-defined]
+        assert report.code == "iam-role.v1_disabled_no_token"
+        assert "timed out" in report.summary
+        assert any("--http-put-response-hop-limit 2" in h for h in report.hints)
+
+    def test_retries_are_all_recorded(
+        self, imds: IMDSServer, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "3")
+        imds.role_list = Reply(404, "Not Found")
+        report = iam(failing_call())
+        assert report.code == "iam-role.no_instance_profile"
+        assert [e["status"] for e in report.details["exchanges"]] == [200, 404, 404, 404]
+        assert report.details["num_attempts"] == 3
+
+    def test_ipv6_mode_names_the_ipv6_endpoint(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without a custom endpoint botocore would ask [fd00:ec2::254]; never probed here."""
+        monkeypatch.delenv("AWS_EC2_METADATA_SERVICE_ENDPOINT")
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6")
+        report = iam(credsafe.diagnose(network=False))
+        assert report.code == "iam-role.not_probed"
+        assert report.details["endpoint"] == "http://[fd00:ec2::254]/"
+        assert "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE" in report.summary
+
+    def test_not_probed_behind_a_container_source(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/x")
+        report = iam(credsafe.diagnose(network=False))
+        assert "container-role comes first" in report.summary
