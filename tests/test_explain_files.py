@@ -755,3 +755,25 @@ class TestScannerAgreesWithBotocore:
             self._compare(tmp_path, lines, bom)
 
         check()
+
+
+class TestNoProfileChosen:
+    def test_keys_only_under_another_profile(self, aws_files: Any) -> None:
+        """`aws configure --profile work`, then code that chooses no profile."""
+        path = aws_files.write_credentials("[work]\n" + KEYS)
+        exc = _no_credentials()
+        report = exc.diagnosis.source(CREDS)
+        assert (report.status, report.code) == (
+            Status.NOT_CONFIGURED,
+            f"{CREDS}.no_default_profile",
+        )
+        assert f"{path} has keys only under [work] (line 1)" in report.summary
+        _check(exc)
+        root = _diagnose().root_cause
+        assert root is not None
+        assert root.code == "chain.nothing_configured"
+        assert (
+            root.hints[0]
+            == "export AWS_PROFILE=work   (or profile_name='work' in code)"
+        )
+        assert "But no profile was chosen, so botocore reads [default]" in root.summary

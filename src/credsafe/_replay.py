@@ -504,6 +504,10 @@ def _nothing_configured(
     }
     for marker, value in values.items():
         hints = tuple(h.replace(marker, value) for h in hints)
+    # A source that knows the concrete fix (the profile to choose, say) puts it first.
+    advising = [r for r in reports if r.details.get("advice_when_nothing_found")]
+    specific = tuple(h for r in advising for h in r.hints)
+    hints = specific + tuple(h for h in hints if h not in specific)
     base = next((r for r in reports if r.source == wanted), None)
     summary = (
         "no credential source is configured"
@@ -514,6 +518,8 @@ def _nothing_configured(
         )
         + f"; {wanted} is the usual source here."
     )
+    if advising:
+        summary += f" But {advising[0].summary}"
     return SourceReport(
         source=wanted,
         status=base.status if base is not None else Status.NOT_CONFIGURED,

@@ -115,6 +115,15 @@ NOT_CONFIGURED = _both(
     fix="Nothing to fix, unless you meant the {file} to supply the credentials: then "
     "add aws_access_key_id and aws_secret_access_key to the profile's section.",
 )
+NO_DEFAULT = _both(
+    "no_default_profile",
+    title="No profile was chosen, and the {file} has keys only under other profiles.",
+    why="Without profile_name=, AWS_PROFILE or AWS_DEFAULT_PROFILE, botocore reads "
+    "the profile 'default'; keys written with `aws configure --profile NAME` are "
+    "only used when NAME is chosen.",
+    fix="Choose the profile (export AWS_PROFILE=NAME, or profile_name= in code), or "
+    "make it the default.",
+)
 PATH_MISSING = _both(
     "path_missing",
     title="{var} points at a file that does not exist.",
@@ -1016,6 +1025,10 @@ def _explain_none(ctx: ReplayContext, f: _File, profile: str) -> _Finding:
         if near:
             return near[0]
         elsewhere = _located_elsewhere(ctx, f, profile)
+        if not elsewhere and profile == "default" and ctx.profile.origin == "default":
+            others = _profiles_with_keys(f)
+            if others:
+                return _no_default(f, others)
         return _Finding(
             NOT_CONFIGURED[f.method],
             Status.NOT_CONFIGURED,
@@ -1037,6 +1050,36 @@ def _explain_none(ctx: ReplayContext, f: _File, profile: str) -> _Finding:
         NOT_CONFIGURED[f.method],
         Status.NOT_CONFIGURED,
         f"{header} at {_where(f, section.line)} has no aws_access_key_id{tail}.",
+    )
+
+
+def _profiles_with_keys(f: _File) -> list[tuple[str, int]]:
+    """``(profile, line)`` of every profile of *f* that holds an access key id."""
+    found = []
+    for section in f.scan.sections:
+        name = _botocore_name(f.method, section.name)
+        if name is not None and section.key(ACCESS) is not None:
+            found.append((name, section.line))
+    return found
+
+
+def _no_default(f: _File, others: list[tuple[str, int]]) -> _Finding:
+    listed = ", ".join(
+        f"{_header_for(f.method, name)} (line {line})" for name, line in others
+    )
+    first = others[0][0]
+    return _Finding(
+        NO_DEFAULT[f.method],
+        Status.NOT_CONFIGURED,
+        f"no profile was chosen, so botocore reads [default], but {f.path} has keys "
+        f"only under {listed}.",
+        (
+            f"export AWS_PROFILE={first}   (or profile_name={first!r} in code)",
+            f"or rename {_header_for(f.method, first)} to "
+            f"{_header_for(f.method, 'default')} in {f.path} to make it the default.",
+        ),
+        others[0][1],
+        details={"advice_when_nothing_found": True},
     )
 
 
@@ -1164,6 +1207,12 @@ def _path_finding(ctx: ReplayContext, f: _File) -> _Finding | None:
     profile = ctx.profile_config()
     if any(key in profile for key in _COVERING_KEYS):
         return attrs.evolve(finding, status=Status.NOT_CONFIGURED)
+    if not f.scan.exists and f.origin == "env":
+        # A variable naming a missing file while the other file is in use is
+        # rarely why nothing was found (test setups and CI templates do this).
+        other = _file(ctx, CONFIG if f.method == CREDS else CREDS, None)
+        if other.scan.usable and other.scan.sections:
+            return attrs.evolve(finding, status=Status.NOT_CONFIGURED)
     return finding
 
 
