@@ -14,6 +14,7 @@ diff.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pty
@@ -548,8 +549,25 @@ class TestNoNetwork:
     def test_no_container_probe_with_no_network(
         self, cli: Cli, aws_files: Any, container_server: Any
     ) -> None:
-        cli.run("doctor", "--no-network")
+        result = cli.run("doctor", "--json", "--no-network")
         assert container_server.requests == []
+        container = next(s for s in result.json()["sources"] if s["source"] == "container-role")
+        assert container["status"] == "skipped"
+        assert container["summary"].startswith("not probed")
+
+    def test_statuses_and_verdict_say_not_probed(self, cli: Cli, aws_files: Any) -> None:
+        lines = cli.run("doctor", "--no-network").out.splitlines()
+        assert lines[0] == (
+            "No credentials: no source checked supplies any; the instance metadata "
+            "and container endpoints were not probed (--no-network)."
+        )
+        iam_role = next(line for line in lines if line.startswith("  .. iam-role"))
+        assert "skipped         not probed" in iam_role
+
+    def test_probes_without_no_network(self, cli: Cli, aws_files: Any, imds: Any) -> None:
+        """The counterpart: without the option the IMDS is asked, so the checks above can fail."""
+        cli.run("doctor", "--json")
+        assert imds.requests != []
 
 
 class TestExplain:
@@ -580,11 +598,8 @@ class TestExplain:
 
 
 def _aws_available() -> bool:
-    try:
-        import awscli  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether the AWS CLI is installed (the `minimums` session may leave it out)."""
+    return importlib.util.find_spec("awscli") is not None
 
 
 AWS_CASES: dict[str, tuple[Setup, str | None]] = {}
@@ -684,7 +699,7 @@ def _aws_configure_list(env: dict[str, str], profile: str | None) -> tuple[str |
 
 def _doctor_json(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode in {0, 1}, done.stderr
+    assert done.returncode in {0, 1}, (done.returncode, done.stdout, done.stderr)
     data: dict[str, Any] = json.loads(done.stdout)
     return data
 

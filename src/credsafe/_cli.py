@@ -213,6 +213,7 @@ def _output(
         region,
         color=use_color(sys.stdout, os.environ),
         verify=verified,
+        probed=not args.no_network,
     )
 
 

@@ -196,10 +196,15 @@ def render(
     *,
     color: bool = False,
     verify: VerifyView | None = None,
+    probed: bool = True,
 ) -> str:
-    """Return the human output of ``credsafe doctor`` for *diagnosis*."""
+    """Return the human output of ``credsafe doctor`` for *diagnosis*.
+
+    *probed* is ``False`` under ``--no-network``: the verdict then does not claim
+    that no source at all supplies credentials.
+    """
     paint = _Painter(color)
-    lines = [_verdict(diagnosis, paint)]
+    lines = [_verdict(diagnosis, paint, probed=probed)]
     if diagnosis.outcome is Outcome.FOUND:
         lines.extend(_found_block(diagnosis, region, paint))
     else:
@@ -255,7 +260,7 @@ def _problems(diagnosis: Diagnosis) -> list[SourceReport]:
     return [r for r in diagnosis.sources if r.status in PROBLEM_STATUSES]
 
 
-def _verdict(diagnosis: Diagnosis, paint: _Painter) -> str:
+def _verdict(diagnosis: Diagnosis, paint: _Painter, *, probed: bool) -> str:
     problems = _problems(diagnosis)
     if diagnosis.outcome is Outcome.FOUND:
         text = f"Credentials found: {diagnosis.resolved_by} supplies them"
@@ -284,6 +289,12 @@ def _verdict(diagnosis: Diagnosis, paint: _Painter) -> str:
             "bad",
             f"No credentials: no source supplies any, and {root.source} is "
             f"{root.status.value.replace('_', ' ')}.",
+        )
+    if not probed:
+        return paint(
+            "bad",
+            "No credentials: no source checked supplies any; the instance metadata "
+            "and container endpoints were not probed (--no-network).",
         )
     return paint("bad", "No credentials: no source in botocore's chain supplies any.")
 
