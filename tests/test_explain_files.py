@@ -352,6 +352,16 @@ class TestKeys:
         assert (root.source, root.code) == (CREDS, f"{CREDS}.partial")
         assert f"[default] at {path}:2 has aws_access_key_id ({MASKED})" in root.summary
 
+    def test_secret_in_the_key_id_line_is_never_shown(self, aws_files: Any) -> None:
+        """A secret written as aws_access_key_id: not even its last 4 characters."""
+        aws_files.write_credentials(f"[default]\naws_access_key_id = {SECRET_KEY}\n")
+        with pytest.raises(botocore.exceptions.PartialCredentialsError) as info:
+            _session().client("s3")
+        root = _check(info.value)
+        assert root.code == f"{CREDS}.partial"
+        assert "(<40 characters, not shown>)" in root.summary
+        assert SECRET_KEY[-4:] not in root.summary
+
     def test_split_across_files(
         self, aws_files: Any, monkeypatch: pytest.MonkeyPatch
     ) -> None:

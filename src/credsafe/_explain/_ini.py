@@ -41,6 +41,17 @@ _SECRET_WORDS = ("secret", "token", "password", "passwd")
 ACCESS_KEY = "aws_access_key_id"
 
 
+def show_key_id(value: str) -> str:
+    """A key id masked like the AWS CLI does; nothing of it if it looks like a secret.
+
+    A 40-character mixed-case value in ``aws_access_key_id`` is a secret access
+    key written in the wrong place: not even its last four characters are shown.
+    """
+    if len(value) >= 30 and any(c.islower() for c in value):
+        return f"<{len(value)} characters, not shown>"
+    return mask_key_id(value) or ""
+
+
 def is_secret_key(key: str | None) -> bool:
     """Tell whether the value of *key* must never be printed."""
     if not key:
@@ -424,7 +435,7 @@ def safe_line(scan_: Scan, number: int | None, secrets: set[str] | None = None) 
         ):
             shown = "<redacted>" if value else ""
         elif raw_key.strip().lower() == ACCESS_KEY and value:
-            shown = mask_key_id(value) or ""
+            shown = show_key_id(value)
         else:
             shown = value
         return redact_text(

@@ -784,7 +784,7 @@ def _explain_found(f: _File, profile: str) -> _Finding:
         FOUND[f.method],
         Status.FOUND,
         f"{header} at {_where(f, section.line)} holds aws_access_key_id "
-        f"({mask_key_id(access.value)}" + (f", {kind}" if kind else "") + ") and "
+        f"({_ini.show_key_id(access.value)}" + (f", {kind}" if kind else "") + ") and "
         "aws_secret_access_key.",
     )
 
@@ -921,7 +921,7 @@ def _partial(ctx: ReplayContext, f: _File, profile: str) -> _Finding:
         PARTIAL[f.method],
         Status.MISCONFIGURED,
         f"{header} at {at} has aws_access_key_id"
-        + (f" ({mask_key_id(access.value)})" if access and access.value else "")
+        + (f" ({_ini.show_key_id(access.value)})" if access and access.value else "")
         + " but no aws_secret_access_key, and botocore stops the whole chain there.",
         (
             f"Add `aws_secret_access_key = <the secret of this key>` under {header} in "
