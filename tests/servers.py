@@ -11,13 +11,11 @@ import json
 import socket
 import threading
 import time
-
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import attrs
-
 
 ACCESS_KEY = "ASIAIMDSEXAMPLE12345"
 SECRET_KEY = "imdsSecretKeyEXAMPLE0123456789abcdefGHIJ"
@@ -86,7 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    do_GET = do_PUT = _serve  # noqa: N815
+    do_GET = do_PUT = _serve
 
 
 class _Server(ThreadingHTTPServer):
