@@ -195,6 +195,7 @@ class TestProbe:
         assert "HTTP 401" in report.summary and "'AccessDenied'" in report.summary
         assert "AWS_CONTAINER_AUTHORIZATION_TOKEN" in report.hints[0]
         assert diagnosis.root_cause.code == "container-role.http_error"
+        assert_no_secret(diagnosis, "stale-token-value")
 
     def test_env_token_with_newline(
         self, container_server: ContainerServer, monkeypatch: pytest.MonkeyPatch
@@ -277,6 +278,13 @@ class TestStatic:
         monkeypatch.setenv(FULL, "http://metadata.internal/creds")
         report = container(credsafe.diagnose(network=False))
         assert report.code == "container-role.host_not_allowed"
+
+    def test_pod_identity_address_is_recognised(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv(FULL, "http://169.254.170.23/v1/credentials")
+        report = container(credsafe.diagnose(network=False))
+        assert report.code == "container-role.not_probed"
+        assert report.details["pod_identity"] is True
+        assert "http://169.254.170.23/v1/credentials" in report.summary
 
     def test_https_any_host_is_allowed(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(FULL, "https://creds.example.com/x")
