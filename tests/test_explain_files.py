@@ -454,6 +454,7 @@ class TestKeys:
         )
         report = _diagnose().source(CREDS)
         assert (report.status, report.code) == (Status.FOUND, f"{CREDS}.{code}")
+        assert SECRET_KEY[-4:] not in json.dumps(report.to_dict())
         assert f"{path}:2" in report.summary
         assert words in report.summary
 

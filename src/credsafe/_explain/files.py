@@ -530,6 +530,10 @@ def _explain(
         finding = _explain_none(ctx, f, profile)
     extra = _secondary(ctx, f, profile, finding)
     details.update(finding.details)
+    section = _section(f, profile)
+    access = section.key(ACCESS) if section is not None else None
+    if access is not None and access.value:
+        details["access_key_id"] = _ini.show_key_id(access.value)
     if finding.line is not None:
         details["line"] = finding.line
         details["line_text"] = _ini.safe_line(f.scan, finding.line, ctx.secrets).strip()
