@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +128,14 @@ def library_dict(profile: str | None = None, *, network: bool = True) -> dict[st
     return _strip_timings(diagnosis.to_dict())  # type: ignore[no-any-return]
 
 
+def assert_valid(data: dict[str, Any]) -> None:
+    """*data* validates against the schema shipped in the package."""
+    jsonschema = pytest.importorskip("jsonschema")
+    text = resources.files("credsafe").joinpath("schema/diagnosis-1.json").read_text()
+    schema = json.loads(text)
+    jsonschema.validators.validator_for(schema)(schema).validate(data)
+
+
 def assert_no_secrets(*texts: str) -> None:
     for text in texts:
         for secret in (SECRET_KEY, SESSION_TOKEN, ACCESS_KEY, TEMP_ACCESS_KEY):
@@ -142,7 +151,11 @@ def assert_snapshot(name: str, text: str) -> None:
     assert path.exists(), (
         f"no snapshot {path.name}: run with CREDSAFE_UPDATE_SNAPSHOTS=1 to create it"
     )
-    assert text == path.read_text()
+    assert text == path.read_text(), (
+        f"the output differs from {path.name}; if the new wording is deliberate, "
+        "regenerate with CREDSAFE_UPDATE_SNAPSHOTS=1 python3 -m pytest tests/test_cli.py "
+        "and review the diff"
+    )
 
 
 # --- the common cases: each sets up an environment and names the doctor options ---
@@ -246,6 +259,7 @@ class TestCommonCases:
 
         assert json_result.code == status, json_result.err
         assert json_result.err == ""
+        assert_valid(json_result.json())
         ours = _strip_timings(json_result.json())
         # source by source first, for a readable difference
         assert ours.pop("sources") == library.pop("sources")
@@ -463,6 +477,10 @@ class TestExitStatus:
         result = cli.run("doctor", "--jsn")
         assert result.code == 2
         assert "unrecognized arguments: --jsn" in result.err
+
+    def test_version_is_0(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert _cli.main(["--version"]) == 0
+        assert capsys.readouterr().out.strip() == credsafe.__version__
 
     def test_help_is_0(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert _cli.main(["doctor", "--help"]) == 0
@@ -863,6 +881,7 @@ class TestVerify:
         result = cli.run("doctor", "--verify", "--json", "--no-network")
         assert result.code == 0, result.err
         data = result.json()
+        assert_valid(data)
         assert data.pop("verify") == {
             "ok": True,
             "code": None,
@@ -913,6 +932,7 @@ class TestVerify:
         monkeypatch.setenv("AWS_ENDPOINT_URL_STS", stub.url)
         result = cli.run("doctor", "--verify", "--json", "--no-network")
         assert result.code == 1
+        assert_valid(result.json())
         verify = result.json()["verify"]
         assert verify["ok"] is False
         assert verify["code"] == "rejected.expired_session"
