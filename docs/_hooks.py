@@ -13,7 +13,10 @@ scenarios' own ``credential_process`` scripts.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import html
+import http.server
+import json
 import logging
 import os
 import random
@@ -23,11 +26,13 @@ import socket
 import string
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
+import botocore.exceptions
 
 log = logging.getLogger("mkdocs.hooks.credsafe")
 
@@ -70,11 +75,48 @@ class Scenario:
     #: Allow probes. IMDS and the container endpoint are then pointed at a closed
     #: port on 127.0.0.1 unless ``env`` says otherwise: nothing leaves the host.
     network: bool = False
+    #: Answers of a server on 127.0.0.1 started for the scenario, by
+    #: ``"METHOD /path"``: ``(status, body)``; anything else gets 404. ``{server}``
+    #: in ``env`` is its URL (``http://127.0.0.1:PORT/``).
+    server: Mapping[str, tuple[int, str]] = attrs.field(factory=dict)
+    #: Make one STS call after creating the client (``call`` mode), so that AWS's
+    #: answer is diagnosed. Only allowed with ``AWS_ENDPOINT_URL_STS={server}``.
+    api_call: bool = False
 
 
 _KEY = "AKIAIOSFODNN7EXAMPLE"  # AWS's documented example key id
 _SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # noqa: S105 (documented example)
 _CREDS = f"aws_access_key_id = {_KEY}\naws_secret_access_key = {_SECRET}\n"
+
+
+def _creds_doc(hours: int = 6) -> str:
+    """An IMDS/container credentials document (fake values)."""
+    expiry = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours)
+    return json.dumps(
+        {
+            "Code": "Success",
+            "AccessKeyId": "ASIAY34FZKBOKMUTVV7A",
+            "SecretAccessKey": _SECRET,
+            "Token": "IQoJb3JpZ2luX2VjEXAMPLETOKENEXAMPLETOKEN",
+            "Expiration": expiry.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+    )
+
+
+def _sts_error(code: str, message: str) -> str:
+    return (
+        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        f"<Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>"
+        "</Error><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>"
+        "</ErrorResponse>"
+    )
+
+
+_IMDS_TOKEN = {"PUT /latest/api/token": (200, "AQAEAEXAMPLETOKEN")}
+_IMDS_LIST = "GET /latest/meta-data/iam/security-credentials/"
+_IMDS_APP = "GET /latest/meta-data/iam/security-credentials/app-role"
+_IMDS_ROLE = {_IMDS_LIST: (200, "app-role")}
+_IMDS_CREDS = {_IMDS_APP: (200, _creds_doc())}
 
 #: Environments whose diagnoses give the examples of the index.
 SCENARIOS: tuple[Scenario, ...] = (
@@ -517,6 +559,93 @@ SCENARIOS: tuple[Scenario, ...] = (
         session={"aws_access_key_id": "", "aws_secret_access_key": ""},
         call=True,
     ),
+    *(
+        Scenario(
+            f"IMDS: {name}",
+            env={"AWS_EC2_METADATA_SERVICE_ENDPOINT": "{server}"},
+            server=routes,
+            network=True,
+        )
+        for name, routes in (
+            ("instance role", {**_IMDS_TOKEN, **_IMDS_ROLE, **_IMDS_CREDS}),
+            ("no instance profile", {**_IMDS_TOKEN}),
+            ("token request refused", {"PUT /latest/api/token": (403, "")}),
+            ("token bad request", {"PUT /latest/api/token": (400, "")}),
+            ("role listing fails", {**_IMDS_TOKEN, _IMDS_LIST: (500, "")}),
+            ("credentials error", {**_IMDS_TOKEN, **_IMDS_ROLE, _IMDS_APP: (500, "")}),
+            ("not JSON", {**_IMDS_TOKEN, **_IMDS_ROLE, _IMDS_APP: (200, "<html/>")}),
+            (
+                "expired credentials",
+                {**_IMDS_TOKEN, **_IMDS_ROLE, _IMDS_APP: (200, _creds_doc(hours=-1))},
+            ),
+        )
+    ),
+    *(
+        Scenario(
+            f"container endpoint: {name}",
+            env={"AWS_CONTAINER_CREDENTIALS_FULL_URI": "{server}creds"},
+            server={"GET /creds": answer},
+            network=True,
+        )
+        for name, answer in (
+            ("task role", (200, _creds_doc())),
+            ("error status", (500, '{"message": "internal"}')),
+            ("not JSON", (200, "<html/>")),
+            (
+                "missing keys",
+                (200, json.dumps({"AccessKeyId": "ASIAEXAMPLEEXAMPLE12"})),
+            ),
+        )
+    ),
+    *(
+        Scenario(
+            f"AWS rejects the credentials: {code}",
+            env={"AWS_ENDPOINT_URL_STS": "{server}", **env},
+            server={"POST /": (403, _sts_error(code, message))},
+            credentials=credentials,
+            session=session,
+            call=True,
+            api_call=True,
+        )
+        for code, message, env, credentials, session in (
+            (
+                "InvalidClientTokenId",
+                "The security token included in the request is invalid.",
+                {"AWS_ACCESS_KEY_ID": _KEY, "AWS_SECRET_ACCESS_KEY": _SECRET},
+                f"[default]\n{_CREDS.replace(_KEY, 'AKIA2E0A8F3B244C9986')}",
+                {},
+            ),
+            (
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature "
+                "you provided.",
+                {},
+                f"[default]\n{_CREDS}",
+                {},
+            ),
+            (
+                "ExpiredToken",
+                "The security token included in the request is expired",
+                {
+                    "AWS_ACCESS_KEY_ID": "ASIAY34FZKBOKMUTVV7A",
+                    "AWS_SECRET_ACCESS_KEY": _SECRET,
+                    "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjEXAMPLETOKEN",
+                },
+                None,
+                {},
+            ),
+            (
+                "InvalidClientTokenId",
+                "The security token included in the request is invalid.",
+                {},
+                None,
+                {
+                    "aws_access_key_id": "ASIAY34FZKBOKMUTVV7A",
+                    "aws_secret_access_key": _SECRET,
+                },
+            ),
+        )
+    ),
     Scenario("nothing configured, probed", network=True),
     Scenario(
         "container endpoint refuses",
@@ -542,8 +671,46 @@ _CLEARED = frozenset(
 )  # fmt: skip
 
 
+class _Handler(http.server.BaseHTTPRequestHandler):
+    routes: Mapping[str, tuple[int, str]] = {}
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        del format, args
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        status, body = self.routes.get(f"{self.command} {self.path}", (404, ""))
+        payload = body.encode()
+        self.send_response(status)
+        kind = "text/xml" if body.startswith("<") else "application/json"
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_PUT = do_POST = _answer  # noqa: N815
+
+
+def _serve(routes: Mapping[str, tuple[int, str]], cleanup: contextlib.ExitStack) -> str:
+    """Start a loopback server answering *routes*; return its URL."""
+    handler = type("Handler", (_Handler,), {"routes": dict(routes)})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    cleanup.callback(server.server_close)
+    cleanup.callback(server.shutdown)
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+_SERVER_URL = ""
+
+
 def _fill(text: str, home: Path) -> str:
     text = text.replace("{home}", str(home)).replace("{python}", sys.executable)
+    text = text.replace("{server}", _SERVER_URL)
     return text.replace(
         "{imds}", os.environ.get("AWS_EC2_METADATA_SERVICE_ENDPOINT", "")
     )
@@ -599,6 +766,8 @@ def _isolated(scenario: Scenario) -> Iterator[Path]:
             if scenario.network or scenario.call:
                 os.environ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = _closed_port_url()
                 os.environ["AWS_METADATA_SERVICE_TIMEOUT"] = "1"
+            global _SERVER_URL  # noqa: PLW0603
+            _SERVER_URL = _serve(scenario.server, cleanup) if scenario.server else ""
             os.environ.update({k: _fill(v, home) for k, v in scenario.env.items()})
             yield home
         finally:
@@ -627,8 +796,18 @@ def _diagnose(credsafe: Any, scenario: Scenario) -> Any:
             # Without credentials botocore fails while signing, before sending
             # anything: the call never leaves the process.
             client.get_caller_identity()
+        elif scenario.api_call:
+            endpoint = os.environ.get("AWS_ENDPOINT_URL_STS", "")
+            if not endpoint.startswith("http://127.0.0.1:"):
+                raise ValueError(
+                    "api_call scenarios talk to their loopback server only"
+                )
+            client.get_caller_identity()
     except credsafe.CredsafeError as exc:
         return exc.diagnosis
+    except botocore.exceptions.ClientError as exc:
+        # credsafe attaches the diagnosis of rejected credentials to the error
+        return exc.diagnosis  # type: ignore[attr-defined]
     return credsafe.diagnose(session, network=scenario.network, budget=1.0)
 
 
