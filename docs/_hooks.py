@@ -118,6 +118,54 @@ _IMDS_APP = "GET /latest/meta-data/iam/security-credentials/app-role"
 _IMDS_ROLE = {_IMDS_LIST: (200, "app-role")}
 _IMDS_CREDS = {_IMDS_APP: (200, _creds_doc())}
 
+#: Problems of a ``[default]`` section, written to either shared file.
+_FILE_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("duplicate section", f"[default]\n{_CREDS}[default]\nregion = x\n"),
+    ("duplicate key", f"[default]\n{_CREDS}aws_access_key_id = {_KEY}\n"),
+    ("key before section", f"aws_access_key_id = {_KEY}\n[default]\n"),
+    ("line without =", f"[default]\n{_CREDS}just some text\n"),
+    (
+        "quoted value",
+        f'[default]\naws_access_key_id = "{_KEY}"\n'
+        f'aws_secret_access_key = "{_SECRET}"\n',
+    ),
+    (
+        "inline comment",
+        f"[default]\naws_access_key_id = {_KEY} # mine\n"
+        f"aws_secret_access_key = {_SECRET}\n",
+    ),
+    (
+        "empty value",
+        f"[default]\naws_access_key_id = {_KEY}\naws_secret_access_key =\n",
+    ),
+    (
+        "misspelled key",
+        f"[default]\naws_access_key = {_KEY}\naws_secret_key = {_SECRET}\n",
+    ),
+    (
+        "indented line",
+        f"[default]\naws_access_key_id = {_KEY}\n  aws_secret_access_key = {_SECRET}\n",
+    ),
+    (
+        "nested value",
+        f"[default]\naws_access_key_id =\n  x = {_KEY}\n"
+        f"aws_secret_access_key = {_SECRET}\n",
+    ),
+    ("nested line without =", "[default]\ns3 =\n  no equals here\n"),
+    ("[DEFAULT] section", f"[DEFAULT]\n{_CREDS}"),
+    ("[Default] section", f"[Default]\n{_CREDS}"),
+    (
+        "temporary key without token",
+        f"[default]\naws_access_key_id = ASIAY34FZKBOKMUTVV7A\n"
+        f"aws_secret_access_key = {_SECRET}\n",
+    ),
+    (
+        "malformed key id",
+        f"[default]\naws_access_key_id = my-key\naws_secret_access_key = {_SECRET}\n",
+    ),
+    ("secret only", f"[default]\naws_secret_access_key = {_SECRET}\n"),
+)
+
 #: Environments whose diagnoses give the examples of the index.
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("nothing configured"),
@@ -235,55 +283,12 @@ SCENARIOS: tuple[Scenario, ...] = (
         env={"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "ipv5"},
     ),
     *(
-        Scenario(f"credentials file: {name}", credentials=text)
-        for name, text in (
-            ("duplicate section", f"[default]\n{_CREDS}[default]\nregion = x\n"),
-            ("duplicate key", f"[default]\n{_CREDS}aws_access_key_id = {_KEY}\n"),
-            ("key before section", f"aws_access_key_id = {_KEY}\n[default]\n"),
-            ("line without =", f"[default]\n{_CREDS}just some text\n"),
-            (
-                "quoted value",
-                f'[default]\naws_access_key_id = "{_KEY}"\n'
-                f'aws_secret_access_key = "{_SECRET}"\n',
-            ),
-            (
-                "inline comment",
-                f"[default]\naws_access_key_id = {_KEY} # mine\n"
-                f"aws_secret_access_key = {_SECRET}\n",
-            ),
-            (
-                "empty value",
-                f"[default]\naws_access_key_id = {_KEY}\naws_secret_access_key =\n",
-            ),
-            (
-                "misspelled key",
-                f"[default]\naws_access_key = {_KEY}\naws_secret_key = {_SECRET}\n",
-            ),
-            (
-                "indented line",
-                f"[default]\naws_access_key_id = {_KEY}\n"
-                f"  aws_secret_access_key = {_SECRET}\n",
-            ),
-            (
-                "nested value",
-                f"[default]\naws_access_key_id =\n  x = {_KEY}\n"
-                f"aws_secret_access_key = {_SECRET}\n",
-            ),
-            ("nested line without =", "[default]\ns3 =\n  no equals here\n"),
-            ("[DEFAULT] section", f"[DEFAULT]\n{_CREDS}"),
-            ("[Default] section", f"[Default]\n{_CREDS}"),
-            (
-                "temporary key without token",
-                f"[default]\naws_access_key_id = ASIAY34FZKBOKMUTVV7A\n"
-                f"aws_secret_access_key = {_SECRET}\n",
-            ),
-            (
-                "malformed key id",
-                f"[default]\naws_access_key_id = my-key\n"
-                f"aws_secret_access_key = {_SECRET}\n",
-            ),
-            ("secret only", f"[default]\naws_secret_access_key = {_SECRET}\n"),
+        Scenario(f"{label}: {name}", **{keyword: text})
+        for label, keyword in (
+            ("credentials file", "credentials"),
+            ("config file", "config"),
         )
+        for name, text in _FILE_PROBLEMS
     ),
     *(
         Scenario(f"config file: {name}", config=text)
@@ -327,6 +332,24 @@ SCENARIOS: tuple[Scenario, ...] = (
         files={"aws-config/": ""},
     ),
     Scenario("empty AWS_PROFILE", env={"AWS_PROFILE": ""}),
+    Scenario(
+        "AWS_SHARED_CREDENTIALS_FILE is a directory",
+        env={"AWS_SHARED_CREDENTIALS_FILE": "{home}/aws-credentials"},
+        files={"aws-credentials/": ""},
+    ),
+    Scenario(
+        "AWS_CONFIG_FILE missing",
+        env={"AWS_CONFIG_FILE": "{home}/settings/aws-config"},
+    ),
+    Scenario(
+        "credentials file not UTF-8",
+        files={".aws/credentials": b"[default]\naws_access_key_id = caf\xe9\n"},
+    ),
+    Scenario(
+        "explicit profile that does not exist",
+        config="[default]\nregion = eu-west-1\n",
+        profile="prod",
+    ),
     *(
         Scenario(
             f"credential_process: {name}",
