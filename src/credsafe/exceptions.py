@@ -52,6 +52,15 @@ class CredsafeError(Exception):
             return super().__str__()
         return message
 
+    def __repr__(self) -> str:
+        # BaseException's repr shows ``args``: botocore's original message, which
+        # may quote a secret (credential_process stderr). Show the redacted
+        # first line of the diagnosed message instead.
+        message: str | None = getattr(self, "_credsafe_message", None)
+        if message is None:
+            return super().__repr__()
+        return f"{type(self).__name__}({message.split(chr(10), 1)[0]!r})"
+
     def __reduce__(self) -> tuple[Any, ...]:
         original = type(self).__mro__[1]
         state = dict(self.__dict__)
@@ -90,6 +99,7 @@ def enriched_class(original: type[BaseException]) -> type[CredsafeError]:
                     # Defined here too: the original class (KeyError, OSError,
                     # BotoCoreError) comes first in the MRO and has its own.
                     "__str__": CredsafeError.__str__,
+                    "__repr__": CredsafeError.__repr__,
                     "__reduce__": CredsafeError.__reduce__,
                     "__module__": __name__,
                     "__qualname__": original.__name__,
