@@ -251,6 +251,10 @@ class TestCommonCases:
         """
         setup, args, profile, status = CASES[name]
         setup(monkeypatch, aws_files)
+        # as `aws configure` leaves them, whatever the umask of the test run
+        for path in (aws_files.config, aws_files.credentials):
+            if path.exists():
+                path.chmod(0o600)
         with ThreadPoolExecutor(2) as pool:
             as_json = pool.submit(cli.run, "doctor", "--json", *args)
             as_text = pool.submit(cli.run, "doctor", *args)
@@ -317,6 +321,18 @@ class TestHumanOutput:
         result = cli.run("doctor", "--no-network")
         assert "  access key:  ****************VV7A" in result.out.splitlines()
         assert_no_secrets(result.out, result.err)
+
+    def test_advice_is_shown_after_the_sources_and_keeps_exit_0(
+        self, cli: Cli, aws_files: Any
+    ) -> None:
+        aws_files.write_credentials(CREDENTIALS).chmod(0o644)
+        result = cli.run("doctor", "--no-network")
+        assert result.code == 0
+        lines = result.out.splitlines()
+        start = lines.index("Advice (never changes the outcome):")
+        assert start > lines.index("Sources, in botocore's order:")
+        assert lines[start + 1].startswith("  warning  the credentials file ")
+        assert lines[start + 2] == f"           fix: chmod 600 {aws_files.credentials}"
 
     def test_not_found_puts_root_cause_and_fix_first(
         self, cli: Cli, aws_files: Any, monkeypatch: pytest.MonkeyPatch

@@ -200,6 +200,9 @@ def render(
 ) -> str:
     """Return the human output of ``credsafe doctor`` for *diagnosis*.
 
+    After the sources comes the security advice, if any (it never changes the
+    outcome or the exit status).
+
     *probed* is ``False`` under ``--no-network``: the verdict then does not claim
     that no source at all supplies credentials.
     """
@@ -217,6 +220,17 @@ def render(
     width = max((len(r.source) for r in diagnosis.sources), default=0)
     for report in diagnosis.sources:
         lines.extend(_source_lines(report, width, paint))
+    advice = getattr(diagnosis, "advice", ())
+    if advice:
+        lines.append("")
+        lines.append(paint("bold", "Advice (never changes the outcome):"))
+        for item in advice:
+            where = f"[{item.source}] " if item.source else ""
+            lines.append(
+                f"  {paint('warn', f'{item.severity:<8}')} {where}{item.summary}"
+            )
+            lines.extend(f"           fix: {hint}" for hint in item.hints)
+            lines.append(f"           code: {item.code}")
     lines.append("")
     lines.append(
         paint(
