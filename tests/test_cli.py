@@ -391,7 +391,7 @@ class TestHumanOutput:
 
         info = region_info(botocore.session.Session(profile="nope"), os.environ)
         assert info.name is None
-        assert info.origin == "unknown: reading the profile raised ProfileNotFound"
+        assert info.origin == "unknown: the profile 'nope' does not exist"
 
 
 class TestColour:

@@ -63,8 +63,12 @@ def region_info(session: Any, environ: Mapping[str, str]) -> RegionInfo:
         try:
             value = provider.provide()
         except Exception as exc:
+            profile = getattr(exc, "kwargs", {}).get("profile")
             result = RegionInfo(
-                None, f"unknown: reading the profile raised {type(exc).__name__}"
+                None,
+                f"unknown: the profile {profile!r} does not exist"
+                if type(exc).__name__ == "ProfileNotFound" and profile
+                else f"unknown: reading the profile raised {type(exc).__name__}",
             )
             break
         if value is None:
