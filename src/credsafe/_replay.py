@@ -171,7 +171,7 @@ def replay(
         trigger=trigger,
         network=network,
         deadline=time.monotonic() + max(0.0, budget),
-        runtime=_context.detect(env),
+        runtime=_detect_runtime(env),
         explicit=explicit,
     )
     _collect_secrets(ctx, resolution, trigger)
@@ -237,8 +237,26 @@ def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis
         resolved_by=resolved_by,
         root_cause=root,
         sources=tuple(reports),
-        advice=_advice.collect(ctx, tuple(reports)),
+        advice=_collect_advice(ctx, tuple(reports)),
     )
+
+
+def _detect_runtime(env: Mapping[str, str]) -> _context.RuntimeContext:
+    """The runtime context; unknown (not a reason to lose the diagnosis) on a fault."""
+    try:
+        return _context.detect(env)
+    except Exception:
+        return _context.RuntimeContext(kinds=())
+
+
+def _collect_advice(
+    ctx: ReplayContext, reports: tuple[SourceReport, ...]
+) -> tuple[Any, ...]:
+    """Advice is best effort: a fault there never costs the diagnosis."""
+    try:
+        return _advice.collect(ctx, reports)
+    except Exception:
+        return ()
 
 
 def _explain_explicit(ctx: ReplayContext) -> SourceReport:
