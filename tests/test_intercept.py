@@ -506,3 +506,16 @@ def s3_endpoint():
     server = S3().start()
     yield server.url
     server.stop()
+
+
+class TestRedaction:
+    def test_paths_stay_readable_secrets_do_not(self) -> None:
+        """Home directories with capitals and digits are paths, not secrets."""
+        from credsafe._redact import redact_text
+
+        path = "/Users/JaneDoe/Projects/AWS2024/test_Foo12/credentials"
+        assert redact_text(f"file {path}") == f"file {path}"
+        assert redact_text("HOME=/tmp/pytest-of-root/pytest-77/test_Explain0/home").endswith("/home")
+        secret = "9Ab+cdEFghIJ12klMNopQRstuVWxyz0123456789"
+        assert secret not in redact_text(f"stderr: {secret}")
+        assert secret not in redact_text(f"/{secret}")

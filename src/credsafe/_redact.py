@@ -75,7 +75,57 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
 
 def _mask_long_run(match: re.Match[str]) -> str:
     run = match.group(0)
+    if _looks_like_path(run):
+        # A path: judge each segment on its own, so that a home directory such as
+        # /Users/JaneDoe/Projects/AWS2024 stays readable while a secret-looking
+        # segment is still removed.
+        return "/".join(
+            _REDACTED if len(part) >= 20 and _has_secret_entropy(part) else part
+            for part in run.split("/")
+        )
     return _REDACTED if _has_secret_entropy(run) else run
+
+
+_PATH_WORDS = frozenset(
+    {
+        "",
+        "~",
+        ".",
+        "..",
+        ".aws",
+        "tmp",
+        "home",
+        "Users",
+        "root",
+        "var",
+        "etc",
+        "opt",
+        "usr",
+        "run",
+        "proc",
+        "sys",
+        "srv",
+        "mnt",
+        "private",
+        "Library",
+        "secrets",
+        "cache",
+        "sso",
+        "login",
+        "login-cache",
+    }
+)
+
+
+def _looks_like_path(run: str) -> bool:
+    """A run with a directory-like segment (``/tmp/``, ``~/.aws``) is a path."""
+    if "/" not in run:
+        return False
+    head = run.split("=", 1)[-1]
+    parts = head.split("/")
+    return head.startswith(("/", "~/", "./", "../")) and any(
+        part in _PATH_WORDS for part in parts[1:-1] or parts
+    )
 
 
 def _has_secret_entropy(run: str) -> bool:
