@@ -95,7 +95,16 @@ class TestApiCalls:
         with pytest.raises(botocore.exceptions.NoCredentialsError) as info:
             _session().client("sts").get_caller_identity()
         assert_enriched(info.value, botocore.exceptions.NoCredentialsError, NO_CREDS)
-        assert info.value.diagnosis.outcome is Outcome.NOT_FOUND
+        diagnosis = info.value.diagnosis
+        assert diagnosis.outcome is Outcome.NOT_FOUND
+        # The most common case: nothing configured anywhere. No source may be
+        # blamed; the root cause says so and points at the usual source here.
+        assert diagnosis.root_cause is not None
+        assert diagnosis.root_cause.code == "chain.nothing_configured"
+        problems = [r.source for r in diagnosis.sources if r.status.value in {"misconfigured", "failed"}]
+        assert problems == []
+        container = diagnosis.source("container-role")
+        assert container is not None and container.status is Status.NOT_CONFIGURED
 
     def test_paginator(self) -> None:
         pages = _session().client("s3").get_paginator("list_objects_v2").paginate(Bucket="b")

@@ -616,10 +616,12 @@ def explain(  # noqa: C901  (recorded, static, probed, not probed)
         else list(ctx.runtime.pid1_vars),
     }
     probe: _probe.ProbeResult | None = None
-    if attempt is not None:
-        verdict = _classify(ctx, cfg, attempt)
-    elif cfg.url_var is None:
+    if cfg.url_var is None and (attempt is None or attempt.result == "none"):
+        # botocore's provider returns None without a request when neither variable
+        # is set: the normal case everywhere but ECS/EKS.
         verdict = _not_configured(ctx)
+    elif attempt is not None:
+        verdict = _classify(ctx, cfg, attempt)
     else:
         static = None
         if provider is not None and ctx.resolution is None:
