@@ -91,7 +91,10 @@ class TestDropIn:
 class TestApiCalls:
     """NoCredentialsError raised when a request is signed, on every client kind."""
 
-    def test_client_call(self) -> None:
+    def test_client_call(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # Default file locations (under the temporary HOME), as on a fresh machine.
+        monkeypatch.delenv("AWS_SHARED_CREDENTIALS_FILE")
+        monkeypatch.delenv("AWS_CONFIG_FILE")
         with pytest.raises(botocore.exceptions.NoCredentialsError) as info:
             _session().client("sts").get_caller_identity()
         assert_enriched(info.value, botocore.exceptions.NoCredentialsError, NO_CREDS)
