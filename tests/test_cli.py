@@ -902,7 +902,11 @@ class TestVerify:
             "ok": True,
             "code": None,
             "summary": "AWS accepted these credentials (STS GetCallerIdentity).",
-            "facts": {"account": "123456789012", "arn": "arn:aws:sts::123456789012:user/moto"},
+            "facts": {
+                "account": "123456789012",
+                "arn": "arn:aws:sts::123456789012:user/moto",
+                "access key": MASKED,
+            },
             "hints": [],
         }
         ours, library = _strip_timings(data), library_dict(network=False)
@@ -954,6 +958,46 @@ class TestVerify:
         assert verify["code"] == "rejected.expired_session"
         assert verify["summary"].startswith("AWS rejected these credentials: ExpiredToken")
         assert_no_secrets(result.out, result.err)
+
+    def test_assume_role_is_expected_then_fetched_by_verify(
+        self, cli: Cli, aws_files: Any, monkeypatch: pytest.MonkeyPatch, moto_sts: str
+    ) -> None:
+        """Without --verify nothing calls STS; with it, botocore assumes the role."""
+        aws_files.write_config(
+            "[default]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n"
+            "source_profile = base\nrole_session_name = doctor-test\n"
+            f"[profile base]\naws_access_key_id = {ACCESS_KEY}\n"
+            f"aws_secret_access_key = {SECRET_KEY}\n"
+        )
+        monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_sts)
+        plain = cli.run("doctor", "--no-network").out.splitlines()
+        assert plain[0] == (
+            "Credentials expected from assume-role: botocore selects it, and fetches "
+            "the credentials when they are first used."
+        )
+        assert plain[2] == (
+            "  access key:  not fetched: the diagnosis does not run processes or call "
+            "AWS (--verify does)"
+        )
+        result = cli.run("doctor", "--verify", "--no-network")
+        assert result.code == 0, result.out + result.err
+        lines = result.out.splitlines()
+        assert "  arn:         arn:aws:sts::123456789012:assumed-role/deploy/doctor-test" in lines
+        key_line = next(line for line in lines if line.startswith("  access key:  ****"))
+        assert re.fullmatch(r"  access key:  \*{16}[A-Z0-9]{4}", key_line)
+        assert_no_secrets(result.out, result.err)
+
+    def test_fetch_failure_is_diagnosed(self, cli: Cli, aws_files: Any) -> None:
+        """--verify runs the credential_process; when it fails, the replay explains it."""
+        aws_files.write_config(
+            f"[default]\ncredential_process = {sys.executable} -c 'raise SystemExit(3)'\n"
+        )
+        result = cli.run("doctor", "--verify", "--no-network")
+        assert result.code == 1
+        verify_line = next(line for line in result.out.splitlines() if "verify:" in line)
+        assert verify_line.startswith(
+            "  verify:      fetching the credentials failed: CredentialRetrievalError"
+        )
 
     def test_unreachable_endpoint(
         self, cli: Cli, aws_files: Any, monkeypatch: pytest.MonkeyPatch

@@ -278,10 +278,29 @@ def _problems(diagnosis: Diagnosis) -> list[SourceReport]:
     return [r for r in diagnosis.sources if r.status in PROBLEM_STATUSES]
 
 
+def _fetched(report: SourceReport) -> bool:
+    """Whether the diagnosis really loaded the credentials of *report*.
+
+    Sources that run a process or call AWS (credential_process, assume-role, SSO,
+    web identity) are only predicted: their explainers mark them ``evaluated:
+    false`` or ``deferred: true``, and no key id is known.
+    """
+    details = report.details
+    if details.get("access_key_id"):
+        return True
+    return details.get("evaluated") is not False and not details.get("deferred")
+
+
 def _verdict(diagnosis: Diagnosis, paint: _Painter, *, probed: bool) -> str:
     problems = _problems(diagnosis)
     if diagnosis.outcome is Outcome.FOUND:
         text = f"Credentials found: {diagnosis.resolved_by} supplies them"
+        winner = diagnosis.source(diagnosis.resolved_by or "")
+        if winner is not None and not _fetched(winner):
+            text = (
+                f"Credentials expected from {winner.source}: botocore selects it, "
+                "and fetches the credentials when they are first used"
+            )
         if problems:
             names = ", ".join(r.source for r in problems)
             count = (
@@ -325,9 +344,15 @@ def _found_block(
     if winner is not None:
         lines.append(f"  source:      {winner.source}: {winner.summary}")
         key = winner.details.get("access_key_id")
-        lines.append(
-            f"  access key:  {key}" if key else "  access key:  (not known to credsafe)"
-        )
+        if key:
+            lines.append(f"  access key:  {key}")
+        elif not _fetched(winner):
+            lines.append(
+                "  access key:  not fetched: the diagnosis does not run processes or "
+                "call AWS (--verify does)"
+            )
+        else:
+            lines.append("  access key:  (not known to credsafe)")
     lines.append(f"  region:      {region_text(region)}")
     lines.extend(f"               note: {note}" for note in region.notes)
     lines.append(f"  profile:     {profile_text(diagnosis)}")

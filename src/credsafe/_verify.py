@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ._doctor_render import VerifyView
-from ._redact import redact_text
+from ._redact import mask_key_id, redact_text
 
 #: STS is called with these bounds, so ``--verify`` never hangs.
 _CONNECT_TIMEOUT = 5
@@ -31,7 +31,19 @@ def verify(session: Any, region: str | None, *, network: bool = True) -> VerifyV
 
     secrets: set[str] = set()
     try:
+        # The client first: botocore then resolves the chain for this region, as
+        # for the application's first client (assume-role needs one for STS).
+        client = session.create_client(
+            "sts",
+            region_name=region or "us-east-1",
+            config=Config(
+                connect_timeout=_CONNECT_TIMEOUT,
+                read_timeout=_READ_TIMEOUT,
+                retries={"total_max_attempts": 1},
+            ),
+        )
         creds = session.get_credentials()
+        # Deferred credentials (assume-role, SSO, web identity) are fetched here.
         frozen = None if creds is None else creds.get_frozen_credentials()
     except Exception as exc:
         return _fetch_failed(session, exc, network=network)
@@ -42,17 +54,7 @@ def verify(session: Any, region: str | None, *, network: bool = True) -> VerifyV
             summary="botocore returned no credentials, so there is nothing to verify.",
         )
     secrets.update(s for s in (frozen.secret_key, frozen.token) if s)
-    client = None
     try:
-        client = session.create_client(
-            "sts",
-            region_name=region or "us-east-1",
-            config=Config(
-                connect_timeout=_CONNECT_TIMEOUT,
-                read_timeout=_READ_TIMEOUT,
-                retries={"total_max_attempts": 1},
-            ),
-        )
         identity = client.get_caller_identity()
     except Exception as exc:
         return _rejection(exc, session, client, secrets)
@@ -64,6 +66,9 @@ def verify(session: Any, region: str | None, *, network: bool = True) -> VerifyV
         )
         if identity.get(key)
     )
+    masked = mask_key_id(frozen.access_key)
+    if masked:
+        facts = (*facts, ("access key", masked))
     return VerifyView(
         ok=True,
         code=None,
