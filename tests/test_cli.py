@@ -998,6 +998,7 @@ class TestVerify:
         assert verify_line.startswith(
             "  verify:      fetching the credentials failed: CredentialRetrievalError"
         )
+        assert "  more:        credsafe explain " in result.out
 
     def test_unreachable_endpoint(
         self, cli: Cli, aws_files: Any, monkeypatch: pytest.MonkeyPatch

@@ -97,7 +97,10 @@ def _fetch_failed(session: Any, exc: BaseException, *, network: bool) -> VerifyV
         ok=False,
         code=root.code,
         summary=f"fetching the credentials failed: {text}",
-        facts=(("source", f"{root.source}: {root.summary}"),),
+        # The generic finding only repeats the error; a source's own one says why.
+        facts=()
+        if root.code == "generic.retrieval_failed"
+        else (("why", f"[{root.source}] {root.summary}"),),
         hints=root.hints,
     )
 
