@@ -22,7 +22,12 @@ from . import _advice, _context
 from ._codes import define
 from ._explain import BOTOCORE_METHODS, explainer_for
 from ._explain import explicit as explicit_explainer
-from ._explain._base import ReplayContext, error_text, generic_explain
+from ._explain._base import (
+    ReplayContext,
+    error_text,
+    generic_explain,
+    special_file,
+)
 from ._explicit_args import ExplicitArgs
 from ._model import (
     PROBLEM_STATUSES,
@@ -322,6 +327,11 @@ def _attempt_for(
         # source holds credentials (reported as shadowed).
     if method not in SAFE_TO_LOAD or provider is None or method not in BOTOCORE_METHODS:
         return None
+    if method == "ec2-credentials-file" and special_file(
+        os.path.expanduser(ctx.environ.get("AWS_CREDENTIAL_FILE", ""))
+    ):
+        # botocore reads it whole: a FIFO would block, /dev/urandom never ends.
+        return None
     start = time.perf_counter()
     try:
         creds = provider.load()
@@ -522,6 +532,9 @@ def _nothing_configured(
     }
     for marker, value in values.items():
         hints = tuple(h.replace(marker, value) for h in hints)
+    if not any(r.source == "login" for r in reports):
+        # botocore < 1.41 has no login provider: `aws login` would not help.
+        hints = tuple(h.replace(_AWS_LOGIN_OPTION, "") for h in hints)
     # A source that knows the concrete fix (the profile to choose, say) puts it first.
     advising = [r for r in reports if r.details.get("advice_when_nothing_found")]
     specific = tuple(h for r in advising for h in r.hints)
@@ -584,12 +597,13 @@ _CONTAINER_ON_EC2_HINT = (
     "--http-put-response-hop-limit 2 --http-endpoint enabled`."
 )
 
+_AWS_LOGIN_OPTION = ", or `aws login` (AWS CLI 2.32+)"
 _CONTEXT_HINTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "laptop": (
         "shared-credentials-file",
         (
             "Run `aws configure` to write ~/.aws/credentials, or `aws configure sso` "
-            "for IAM Identity Center, or `aws login` (AWS CLI 2.32+).",
+            f"for IAM Identity Center{_AWS_LOGIN_OPTION}.",
             "If credentials live in another profile, set AWS_PROFILE=<name> or pass "
             "profile_name=.",
         ),

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any, TypeVar
@@ -143,7 +144,10 @@ def run_bounded(func: Callable[[], _T], timeout: float) -> _T:
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
     thread.join(timeout)
-    assert not thread.is_alive(), f"blocked for more than {timeout} s"
+    if thread.is_alive():
+        frame = sys._current_frames().get(thread.ident or 0)
+        where = "".join(traceback.format_stack(frame)[-6:]) if frame else "?"
+        raise AssertionError(f"blocked for more than {timeout} s, in:\n{where}")
     if "error" in box:
         raise box["error"]
     return box["value"]  # type: ignore[no-any-return]

@@ -17,10 +17,12 @@ The status of a report describes the source itself; the replay turns it into
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import IO, Any
 
 import attrs
 
@@ -114,6 +116,47 @@ class ReplayContext:
 
 
 Explainer = Callable[[ReplayContext, Any, Attempt | None], SourceReport]
+
+
+def special_file(path: str) -> bool:
+    """Whether *path* names a FIFO, a device or a socket (following symlinks).
+
+    Reading one could block forever (a FIFO without a writer) or never end
+    (``/dev/urandom``): the diagnosis never opens them. A path that does not
+    exist or cannot be stat'ed (a symlink loop) is not special: opening it fails
+    at once.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def open_regular(path: str, mode: str = "r", **kwargs: Any) -> IO[Any]:
+    """``open(path, mode)`` for reading, but only a regular file.
+
+    The file is opened without blocking and checked with ``fstat`` before any
+    read, so a FIFO or a device in place of a file raises :class:`OSError` at
+    once instead of blocking the diagnosis or reading without end.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        _check_regular(fd, path)
+        os.set_blocking(fd, True)
+        return open(fd, mode, **kwargs)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _check_regular(fd: int, path: str) -> None:
+    info = os.fstat(fd)
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "Not a regular file", path)
 
 
 def error_text(ctx: ReplayContext, exc: BaseException) -> str:

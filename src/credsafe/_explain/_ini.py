@@ -22,6 +22,7 @@ from collections.abc import Mapping
 import attrs
 
 from .._redact import mask_key_id, redact_text
+from ._base import open_regular
 
 # The parser botocore uses, for its exact section and option patterns.
 _PARSER = configparser.RawConfigParser()
@@ -209,7 +210,7 @@ def scan(path: str) -> Scan:
     encoding = botocore_encoding()
     readable = os.access(path, os.R_OK)
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path, "rb") as handle:
             raw = handle.read(1_000_000)
     except OSError:
         return Scan(path=path, exists=True, readable=False, encoding=encoding)

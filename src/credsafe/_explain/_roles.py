@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from .._model import SourceReport, Status
-from ._base import ReplayContext
+from ._base import ReplayContext, open_regular
 
 
 @attrs.frozen
@@ -188,7 +188,7 @@ _HEADER_RE = re.compile(r"\[(?P<header>[^]]+)\]")
 def _key_line(path: str, headers: tuple[str, ...], key: str) -> int | None:
     """Line of the last ``key =`` under one of *headers* in *path* (the one kept)."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
+        with open_regular(path, encoding="utf-8", errors="replace") as handle:
             text = handle.read(1_000_000)
     except OSError:
         return None
@@ -214,11 +214,11 @@ def can_prompt() -> bool:
 
     ``getpass`` prompts on the controlling terminal (``/dev/tty``) and falls back to
     standard input; with neither a terminal nor an interactive stdin, nobody can
-    type the code. Opening ``/dev/tty`` reads and writes nothing.
+    type the code. Opening ``/dev/tty`` (read-only) reads and writes nothing.
     """
     if os.name != "nt":
         try:
-            fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+            fd = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY)
         except OSError:
             pass
         else:

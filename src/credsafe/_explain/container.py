@@ -12,6 +12,7 @@ variable, the host, the token source or the answer that went wrong.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -22,7 +23,7 @@ from .. import _probe
 from .._codes import define
 from .._model import SourceReport, Status
 from .._recording import Attempt, Exchange
-from ._base import Explainer, ReplayContext, error_text
+from ._base import Explainer, ReplayContext, error_text, special_file
 
 METHOD = "container-role"
 RELATIVE = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
@@ -429,6 +430,14 @@ def _static_errors(ctx: ReplayContext, cfg: _Config) -> _Verdict | None:
         ContainerMetadataFetcher(session=object())._validate_allowed_url(cfg.url or "")
     except ValueError as exc:
         return _value_error(ctx, cfg, exc)
+    if cfg.token_path and special_file(cfg.token_path):
+        # botocore would open it on every fetch: a FIFO blocks, a device never
+        # ends. The diagnosis reads no further.
+        return _os_error(
+            ctx,
+            cfg,
+            OSError(errno.EINVAL, "Not a regular file", cfg.token_path),
+        )
     provider = ContainerProvider(environ=dict(ctx.environ))
     try:
         headers = provider._build_headers()

@@ -24,7 +24,7 @@ from .._codes import define
 from .._model import SourceReport, Status
 from .._recording import Attempt
 from .._redact import mask_key_id
-from ._base import Explainer, ReplayContext, error_text
+from ._base import Explainer, ReplayContext, error_text, open_regular
 
 EC2 = "ec2-credentials-file"
 BOTO = "boto-config"
@@ -189,7 +189,7 @@ def _report(
 
 def _read_key_values(path: str) -> tuple[dict[str, str], dict[str, int]]:
     """Parse like ``parse_key_val_file``; also return each key's line number."""
-    with open(path) as handle:
+    with open_regular(path) as handle:
         contents = handle.read()
     values: dict[str, str] = {}
     lines: dict[str, int] = {}
@@ -213,7 +213,7 @@ def _unreadable_reason(path: str) -> str | None:
     if not os.path.exists(path):
         return "is a broken symbolic link"
     try:
-        with open(path, "rb"):
+        with open_regular(path, "rb"):
             pass
     except PermissionError:
         return f"cannot be read by this user (uid {os.getuid()})"
@@ -413,7 +413,7 @@ def _section_key_lines(path: str) -> dict[tuple[str, str], int]:
     found: dict[tuple[str, str], int] = {}
     section = ""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
+        with open_regular(path, encoding="utf-8", errors="replace") as handle:
             for number, line in enumerate(handle, start=1):
                 text = line.strip()
                 if text.startswith("[") and text.endswith("]"):

@@ -27,7 +27,7 @@ from typing import Any
 from .._codes import define
 from .._model import SourceReport, Status
 from .._recording import Attempt
-from ._base import Explainer, ReplayContext, error_text
+from ._base import Explainer, ReplayContext, error_text, open_regular
 
 METHOD = "sso"
 
@@ -179,7 +179,7 @@ def _profile_header(name: str) -> str:
 def _section_line(path: str, pattern: re.Pattern[str]) -> int | None:
     """The 1-based line of the first section header in *path* matching *pattern*."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
+        with open_regular(path, encoding="utf-8", errors="replace") as handle:
             for number, line in enumerate(handle, start=1):
                 if pattern.fullmatch(line.strip()):
                     return number
@@ -192,7 +192,7 @@ def _section_headers(path: str) -> list[tuple[int, str]]:
     """Every ``[section]`` header of *path* with its line (names only, no values)."""
     headers: list[tuple[int, str]] = []
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
+        with open_regular(path, encoding="utf-8", errors="replace") as handle:
             for number, line in enumerate(handle, start=1):
                 text = line.strip()
                 if text.startswith("[") and text.endswith("]"):

@@ -20,7 +20,7 @@ from typing import Any
 from .._codes import define
 from .._model import SourceReport, Status
 from .._recording import Attempt
-from ._base import Explainer, ReplayContext, error_text
+from ._base import Explainer, ReplayContext, error_text, open_regular
 from ._roles import Finding, check_role_arn, locate
 
 METHOD = "assume-role-with-web-identity"
@@ -548,7 +548,7 @@ def _check_token(  # noqa: C901  (one branch per finding)
             raises="IsADirectoryError",
         ), {}
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
+        with open_regular(path, encoding="utf-8", errors="replace") as handle:
             token = handle.read(1_000_000)
     except PermissionError:
         return Finding(
