@@ -40,6 +40,22 @@ FULL = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
 RELATIVE = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
 
 
+def _https_any_host() -> bool:
+    """Whether this botocore accepts any https:// host (botocore#3584, 1.42-ish)."""
+    import botocore.utils
+
+    try:
+        botocore.utils.ContainerMetadataFetcher()._validate_allowed_url(
+            "https://creds.example.com/x"
+        )
+    except ValueError:
+        return False
+    return True
+
+
+HTTPS_ANY_HOST = _https_any_host()
+
+
 @pytest.fixture(autouse=True)
 def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     return guard_loopback(monkeypatch)
@@ -77,7 +93,9 @@ class TestRecorded:
         assert "****************2345" in report.summary
         assert_no_secret(diagnosis)
 
-    def test_non_200_with_code_and_message(self, container_server: ContainerServer) -> None:
+    def test_non_200_with_code_and_message(
+        self, container_server: ContainerServer
+    ) -> None:
         """botocore's 3 tries are recorded; the diagnosis sends nothing more."""
         container_server.reply = Reply(
             400,
@@ -89,7 +107,10 @@ class TestRecorded:
         assert len(container_server.requests) == 3
         diagnosis = info.value.diagnosis  # type: ignore[attr-defined]
         report = container(diagnosis)
-        assert (report.code, report.status) == ("container-role.http_error", Status.FAILED)
+        assert (report.code, report.status) == (
+            "container-role.http_error",
+            Status.FAILED,
+        )
         assert "HTTP 400" in report.summary
         assert "code 'InvalidIdentifier'" in report.summary
         assert "message 'task credentials not found'" in report.summary
@@ -100,7 +121,11 @@ class TestRecorded:
     def test_missing_keys(self, container_server: ContainerServer) -> None:
         container_server.reply = Reply(
             200,
-            {"AccessKeyId": ACCESS_KEY, "SecretAccessKey": SECRET_KEY, "Expiration": "2099-01-01T00:00:00Z"},
+            {
+                "AccessKeyId": ACCESS_KEY,
+                "SecretAccessKey": SECRET_KEY,
+                "Expiration": "2099-01-01T00:00:00Z",
+            },
             "application/json",
         )
         with pytest.raises(KeyError) as info:
@@ -130,9 +155,14 @@ class TestRecorded:
         assert report.code == "container-role.empty_full_uri"
 
     def test_token_file_missing(
-        self, container_server: ContainerServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+        self,
+        container_server: ContainerServer,
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
     ) -> None:
-        monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", str(tmp_path / "nope"))
+        monkeypatch.setenv(
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", str(tmp_path / "nope")
+        )
         with pytest.raises(FileNotFoundError) as info:
             _session().client("s3")
         report = container(info.value.diagnosis)  # type: ignore[attr-defined]
@@ -141,7 +171,10 @@ class TestRecorded:
         assert container_server.requests == []
 
     def test_token_file_trailing_newline(
-        self, container_server: ContainerServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+        self,
+        container_server: ContainerServer,
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
     ) -> None:
         token_file = tmp_path / "token"
         token_file.write_text(TOKEN + "\n")
@@ -173,7 +206,10 @@ class TestProbe:
         assert_no_secret(diagnosis)
 
     def test_token_file_beats_env(
-        self, container_server: ContainerServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+        self,
+        container_server: ContainerServer,
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
     ) -> None:
         container_server.expected_token = TOKEN
         token_file = tmp_path / "token"
@@ -228,7 +264,10 @@ class TestProbe:
         diagnosis = credsafe.diagnose(budget=0.6)
         elapsed = time.monotonic() - start
         report = container(diagnosis)
-        assert (report.code, report.status) == ("container-role.timeout", Status.UNREACHABLE)
+        assert (report.code, report.status) == (
+            "container-role.timeout",
+            Status.UNREACHABLE,
+        )
         assert elapsed < 0.6, elapsed
 
     def test_non_json(self, container_server: ContainerServer) -> None:
@@ -245,7 +284,8 @@ class TestProbe:
         (token_dir / "eks-pod-identity-token").write_text(TOKEN)
         monkeypatch.setenv(FULL, closed_port_url() + "v1/credentials")
         monkeypatch.setenv(
-            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", str(token_dir / "eks-pod-identity-token")
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            str(token_dir / "eks-pod-identity-token"),
         )
         report = container(credsafe.diagnose())
         assert report.code == "container-role.pod_identity_agent_unreachable"
@@ -274,18 +314,26 @@ class TestStatic:
         assert report.details["stops_chain"] is True
         assert diagnosis.root_cause.code == "container-role.bad_relative_uri"
 
-    def test_host_refused_without_network(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_host_refused_without_network(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         monkeypatch.setenv(FULL, "http://metadata.internal/creds")
         report = container(credsafe.diagnose(network=False))
         assert report.code == "container-role.host_not_allowed"
 
-    def test_pod_identity_address_is_recognised(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_pod_identity_address_is_recognised(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         monkeypatch.setenv(FULL, "http://169.254.170.23/v1/credentials")
         report = container(credsafe.diagnose(network=False))
         assert report.code == "container-role.not_probed"
         assert report.details["pod_identity"] is True
         assert "http://169.254.170.23/v1/credentials" in report.summary
 
+    @pytest.mark.skipif(
+        not HTTPS_ANY_HOST,
+        reason="this botocore refuses https:// hosts it does not know",
+    )
     def test_https_any_host_is_allowed(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(FULL, "https://creds.example.com/x")
         report = container(credsafe.diagnose(network=False))
@@ -307,12 +355,20 @@ class TestLostVariable:
         (proc / "environ").write_bytes("\0".join(entries).encode() + b"\0")
 
     def test_lost_in_docker_exec(self) -> None:
-        self._pid1("PATH=/usr/bin", f"{RELATIVE}=/v2/credentials/secret-uuid", "HOSTNAME=x")
+        self._pid1(
+            "PATH=/usr/bin", f"{RELATIVE}=/v2/credentials/secret-uuid", "HOSTNAME=x"
+        )
         diagnosis = credsafe.diagnose(network=False)
         report = container(diagnosis)
-        assert (report.code, report.status) == ("container-role.lost_uri", Status.MISCONFIGURED)
+        assert (report.code, report.status) == (
+            "container-role.lost_uri",
+            Status.MISCONFIGURED,
+        )
         assert "PID 1" in report.summary
-        assert any("cat /proc/1/environ | tr '\\0' '\\n' | grep AWS_CONTAINER" in h for h in report.hints)
+        assert any(
+            "cat /proc/1/environ | tr '\\0' '\\n' | grep AWS_CONTAINER" in h
+            for h in report.hints
+        )
         assert diagnosis.root_cause.code == "container-role.lost_uri"
         assert "secret-uuid" not in json.dumps(diagnosis.to_dict())
 
@@ -322,10 +378,15 @@ class TestLostVariable:
         report = container(credsafe.diagnose(network=False))
         assert report.code == "container-role.lost_uri"
         assert "sudo" in report.summary
-        assert any("--preserve-env=AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" in h for h in report.hints)
+        assert any(
+            "--preserve-env=AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" in h
+            for h in report.hints
+        )
 
     def test_ecs_without_task_role(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setenv("ECS_CONTAINER_METADATA_URI_V4", "http://169.254.170.2/v4/abc")
+        monkeypatch.setenv(
+            "ECS_CONTAINER_METADATA_URI_V4", "http://169.254.170.2/v4/abc"
+        )
         diagnosis = credsafe.diagnose(network=False)
         report = container(diagnosis)
         assert report.code == "container-role.no_task_role"
