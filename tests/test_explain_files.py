@@ -131,6 +131,14 @@ class TestWhereFilesAreLooked:
             == f'export AWS_SHARED_CREDENTIALS_FILE="{folder / "credentials"}"'
         )
 
+    def test_broken_symlink(self, aws_files: Any, tmp_path: Path) -> None:
+        """~/.aws/credentials linked to a file that moved: botocore sees no file."""
+        aws_files.credentials.parent.mkdir(parents=True, exist_ok=True)
+        aws_files.credentials.symlink_to(tmp_path / "moved" / "credentials")
+        root = _check(_no_credentials())
+        assert (root.source, root.code) == (CREDS, f"{CREDS}.path_not_a_file")
+        assert "which is a broken symbolic link, not a regular file" in root.summary
+
     def test_unreadable_file(self, tmp_path: Path) -> None:
         """botocore reads an unreadable file as empty; credsafe says who cannot read it.
 

@@ -16,6 +16,7 @@ import configparser
 import locale
 import os
 import re
+import stat
 import sys
 from collections.abc import Mapping
 
@@ -160,6 +161,9 @@ class Scan:
         path: The expanded path.
         exists: Whether anything is at the path.
         is_dir: Whether it is a directory (botocore treats it as absent).
+        special: What the path is when it is neither a regular file nor a
+            directory (``a broken symbolic link``, ``a FIFO``, ...): botocore
+            treats it as absent too.
         readable: Whether this process may read it (botocore reads an unreadable
             file as empty, silently).
         encoding: The encoding botocore decodes it with.
@@ -171,6 +175,7 @@ class Scan:
     path: str
     exists: bool = False
     is_dir: bool = False
+    special: str | None = None
     readable: bool = False
     encoding: str = "utf-8"
     lines: tuple[Line, ...] = ()
@@ -180,7 +185,7 @@ class Scan:
     @property
     def usable(self) -> bool:
         """Whether botocore would read sections from this file."""
-        return self.exists and not self.is_dir and self.readable
+        return self.exists and not self.is_dir and not self.special and self.readable
 
     def line(self, number: int | None) -> Line | None:
         """Return line *number* (1-based), if it exists."""
@@ -207,6 +212,8 @@ def scan(path: str) -> Scan:
         return Scan(path=path)
     if os.path.isdir(path):
         return Scan(path=path, exists=True, is_dir=True)
+    if not os.path.isfile(path):
+        return Scan(path=path, exists=True, special=_special_kind(path))
     encoding = botocore_encoding()
     readable = os.access(path, os.R_OK)
     try:
@@ -225,6 +232,22 @@ def scan(path: str) -> Scan:
         sections=sections,
         problem=problem or parse_problem,
     )
+
+
+def _special_kind(path: str) -> str:
+    if not os.path.exists(path):
+        return "a broken symbolic link"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "not a regular file"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def _decode(raw: bytes, encoding: str) -> tuple[str, ParseProblem | None]:

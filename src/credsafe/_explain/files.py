@@ -131,6 +131,13 @@ PATH_MISSING = _both(
     "silently treated as empty.",
     fix="Correct {var}, or unset it to use the default under ~/.aws/.",
 )
+PATH_NOT_FILE = _both(
+    "path_not_a_file",
+    title="The {file} path is a broken symbolic link, a FIFO or a device.",
+    why="botocore only reads regular files; anything else at the path is silently "
+    "treated as no file at all.",
+    fix="Point {var} at the real file, or replace the link.",
+)
 PATH_IS_DIRECTORY = _both(
     "path_is_directory",
     title="The {file} path is a directory.",
@@ -520,7 +527,7 @@ def _explain(
         "path": f.path,
         "path_from": {"env": f.variable, "session": "session"}.get(f.origin, "default"),
         "profile": profile,
-        "file_exists": f.scan.exists and not f.scan.is_dir,
+        "file_exists": f.scan.exists and not f.scan.is_dir and not f.scan.special,
     }
     if attempt is not None and attempt.result == "raised" and attempt.error is not None:
         finding = _explain_error(ctx, f, profile, attempt.error)
@@ -1240,6 +1247,16 @@ def _path_problem(ctx: ReplayContext, f: _File) -> _Finding | None:
                 if os.path.isfile(inside)
                 else f"Point {f.variable} at the {f.label} itself, not its directory.",
             ),
+        )
+    if scan.special:
+        return _Finding(
+            PATH_NOT_FILE[method],
+            Status.MISCONFIGURED,
+            f"{described}, which is {scan.special}, not a regular file; botocore "
+            "silently treats it as no file.",
+            (f"Point {f.variable} at the {f.label} itself.",)
+            if from_env
+            else (f"Replace {f.path} with the real {f.label}.",),
         )
     if scan.exists and not scan.readable:
         try:
