@@ -175,12 +175,21 @@ _PROCESS_EVENTS = (
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 
+class Forbidden(RuntimeError):
+    """Raised by the audit hook to stop a forbidden operation before it happens."""
+
+
 def _hook(event: str, args: tuple[Any, ...]) -> None:
     seen = _WATCH.get()
     if seen is None:
         return
-    if event in _PROCESS_EVENTS or event == "socket.connect" or event == "open":
+    if event in _PROCESS_EVENTS or event in {"socket.connect", "socket.getaddrinfo", "open"}:
         seen.append((event, args))
+        if forbidden([(event, args)]):
+            # Recorded first (the test fails on it), then stopped: no process
+            # starts, no packet leaves, no file is written, even if credsafe
+            # swallows this error.
+            raise Forbidden(event)
 
 
 def install_audit_hook() -> None:
@@ -218,14 +227,24 @@ def forbidden(events: list[tuple[str, tuple[Any, ...]]]) -> list[str]:
             bad.append(f"{event}{args!r}")
         elif event == "socket.connect":
             address = args[1]
-            if isinstance(address, tuple) and address:
-                host = str(address[0]).split("%", 1)[0]
-                try:
-                    loopback = ipaddress.ip_address(host).is_loopback
-                except ValueError:
-                    loopback = False
-                if not loopback:
-                    bad.append(f"connect to {address!r}")
-        elif event == "open" and is_write_open(args):
+            if isinstance(address, tuple) and address and not _is_loopback(str(address[0])):
+                bad.append(f"connect to {address!r}")
+        elif event == "socket.getaddrinfo":
+            host = str(args[0] or "")
+            if host not in {"localhost", ""} and not _is_loopback(host):
+                bad.append(f"name lookup of {host!r}")
+        elif event == "open" and is_write_open(args) and not _bytecode(args[0]):
             bad.append(f"open for writing {args!r}")
     return bad
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _bytecode(path: Any) -> bool:
+    """Python's own import machinery caching bytecode (not credsafe writing)."""
+    return isinstance(path, str | bytes) and "__pycache__" in os.fsdecode(path)
