@@ -186,17 +186,48 @@ def replay(
 
 def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis:
     chain, chain_error = _build_chain(ctx, live_providers)
+    reports, stops = _walk(ctx, chain, chain_error)
+    stop_index = next((i for i, stop in enumerate(stops) if stop), None)
+    outcome, resolved_by = Outcome.NOT_FOUND, None
+    root: SourceReport | None = None
+    if stop_index is not None:
+        stopper = reports[stop_index]
+        if stopper.status is not Status.FOUND:
+            outcome, root = Outcome.ERROR, stopper
+        elif _is_deferred_failure(ctx):
+            stopper = _as_deferred_failure(ctx, stopper)
+            reports[stop_index] = stopper
+            outcome, root = Outcome.ERROR, stopper
+        else:
+            outcome, resolved_by = Outcome.FOUND, stopper.source
+        for i in range(stop_index + 1, len(reports)):
+            reports[i] = _not_consulted(reports[i], stopper, chain_error)
+    if outcome is Outcome.NOT_FOUND:
+        root = _rank_root_cause(ctx, reports)
+    return Diagnosis(
+        outcome=outcome,
+        profile=ctx.profile,
+        resolved_by=resolved_by,
+        root_cause=root,
+        sources=tuple(reports),
+        advice=_collect_advice(ctx, tuple(reports)),
+    )
 
+
+def _walk(
+    ctx: ReplayContext,
+    chain: list[tuple[str, Any]],
+    chain_error: BaseException | None,
+) -> tuple[list[SourceReport], list[bool]]:
+    """Explain every source in chain order; say which ones stop the chain."""
     reports: list[SourceReport] = []
     stops: list[bool] = []
     if ctx.explicit is not None:
         reports.append(_explain_explicit(ctx))
         stops.append(ctx.explicit.used_by_botocore() or ctx.explicit.raises())
-    methods = [method for method, _ in chain]
-    if ctx.explicit_profile and "env" not in methods:
+    if ctx.explicit_profile and "env" not in {method for method, _ in chain}:
         reports.append(_explain(ctx, "env", None, None))
         stops.append(False)
-
     trigger_source = None if chain_error is None else _attribute(chain_error, ctx)
     for method, provider in chain:
         attempt = _attempt_for(ctx, method, provider, chain_error, trigger_source)
@@ -209,41 +240,21 @@ def _diagnose(ctx: ReplayContext, live_providers: list[Any] | None) -> Diagnosis
         )
         if stops[-1] and ctx.stopped_by is None:
             ctx.stopped_by = method  # later sources are never probed
+    return reports, stops
 
-    stop_index = next((i for i, stop in enumerate(stops) if stop), None)
-    outcome, resolved_by = Outcome.NOT_FOUND, None
-    root: SourceReport | None = None
-    if stop_index is not None:
-        stopper = reports[stop_index]
-        if stopper.status is Status.FOUND:
-            if _is_deferred_failure(ctx):
-                stopper = _as_deferred_failure(ctx, stopper)
-                reports[stop_index] = stopper
-                outcome, root = Outcome.ERROR, stopper
-            else:
-                outcome, resolved_by = Outcome.FOUND, stopper.source
-        else:
-            outcome, root = Outcome.ERROR, stopper
-        for i in range(stop_index + 1, len(reports)):
-            reports[i] = _not_consulted(reports[i], stopper, chain_error)
-    if outcome is Outcome.NOT_FOUND:
-        problems = [r for r in reports if r.status in PROBLEM_STATUSES]
-        # Where the context names the usual source (EC2: iam-role, ECS:
-        # container-role), its problem outranks earlier ones.
-        expected = _expected_sources(ctx)
-        root = next((r for r in problems if r.source in expected), None) or next(
-            iter(problems), None
-        )
-        if root is None:
-            root = _nothing_configured(ctx, reports)
-    return Diagnosis(
-        outcome=outcome,
-        profile=ctx.profile,
-        resolved_by=resolved_by,
-        root_cause=root,
-        sources=tuple(reports),
-        advice=_collect_advice(ctx, tuple(reports)),
+
+def _rank_root_cause(
+    ctx: ReplayContext, reports: list[SourceReport]
+) -> SourceReport | None:
+    """The root cause when no source stopped the chain."""
+    problems = [r for r in reports if r.status in PROBLEM_STATUSES]
+    # Where the context names the usual source (EC2: iam-role, ECS:
+    # container-role), its problem outranks earlier ones.
+    expected = _expected_sources(ctx)
+    root = next((r for r in problems if r.source in expected), None) or next(
+        iter(problems), None
     )
+    return root if root is not None else _nothing_configured(ctx, reports)
 
 
 def _detect_runtime(env: Mapping[str, str]) -> _context.RuntimeContext:
