@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import botocore.credentials
 import pytest
 
 import credsafe
@@ -151,6 +152,9 @@ def assert_snapshot(name: str, text: str) -> None:
     assert path.exists(), (
         f"no snapshot {path.name}: run with CREDSAFE_UPDATE_SNAPSHOTS=1 to create it"
     )
+    if not hasattr(botocore.credentials, "LoginProvider"):
+        # The output itself was checked above; only its exact text is version-bound.
+        pytest.skip("snapshots show the chain of botocore >= 1.41 (with login)")
     assert text == path.read_text(), (
         f"the output differs from {path.name}; if the new wording is deliberate, "
         "regenerate with CREDSAFE_UPDATE_SNAPSHOTS=1 python3 -m pytest tests/test_cli.py "
@@ -300,7 +304,7 @@ class TestHumanOutput:
             "assume-role-with-web-identity",
             "sso",
             "shared-credentials-file",
-            "login",
+            *(["login"] if hasattr(botocore.credentials, "LoginProvider") else []),
             "custom-process",
             "config-file",
             "ec2-credentials-file",
