@@ -89,6 +89,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default listen backlog is 5: 32 threads connecting at once
+    # would see dropped SYNs and a one-second retransmit (a fake timeout).
+    request_queue_size = 128
     owner: LoopbackServer
 
 
