@@ -17,9 +17,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import subprocess
 import sys
@@ -401,6 +399,9 @@ class TestHumanOutput:
 class TestColour:
     def _run_on_terminal(self, cli: Cli) -> str:
         """Run the doctor with stdout on a pseudo-terminal; return what it wrote."""
+        pty = pytest.importorskip("pty", reason="needs a POSIX pseudo-terminal")
+        import select
+
         leader, follower = pty.openpty()
         try:
             proc = subprocess.Popen(
