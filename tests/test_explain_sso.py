@@ -10,6 +10,7 @@ never carry refresh fields unless the test only diagnoses (never signs).
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import socket
 from collections.abc import Iterator
@@ -289,6 +290,13 @@ class TestToken:
         assert diagnosis.outcome is Outcome.ERROR
         assert diagnosis.root_cause.code == "sso.not_logged_in"
 
+    @pytest.mark.skipif(
+        "expiresAt"
+        not in inspect.getsource(
+            botocore.credentials.SSOCredentialFetcher._get_credentials
+        ),
+        reason="this botocore sends an expired legacy token to SSO (no local check)",
+    )
     def test_expired_legacy(self, aws_files: Any, sso_cache: Path) -> None:
         """An expired legacy token: UnauthorizedSSOTokenError, expiry time named."""
         aws_files.write_config(LEGACY)
