@@ -499,6 +499,28 @@ def main_driver(args: argparse.Namespace) -> int:
     return 0
 
 
+def markdown(path: str) -> str:
+    """The figures of a ``--json`` file as the Markdown table of docs/performance.md."""
+    data = json.loads(Path(path).read_text())
+    lines = [
+        "| benchmark | measure | boto3 | credsafe | ratio | spread | target |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
+    for row in data["results"]:
+        target = (
+            ""
+            if row["target"] is None
+            else f"<= {row['target']:.2f} {'met' if row['ok'] else '**missed**'}"
+        )
+        lines.append(
+            f"| {row['benchmark']} | {_MEASURES[row['measure']]} | "
+            f"{_fmt(row['boto3'], row['unit']).strip()} | "
+            f"{_fmt(row['credsafe'], row['unit']).strip()} | {row['ratio']:.3f} | "
+            f"{row['ratio_min']:.3f} to {row['ratio_max']:.3f} | {target} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds")
@@ -511,7 +533,13 @@ def main() -> int:
     parser.add_argument("--what", help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--rss", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--markdown", metavar="JSON", help="print a --json file as a table"
+    )
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(args.markdown))
+        return 0
     if args.serve_sts:
         _sts_server_main()
         return 0
