@@ -398,3 +398,24 @@ def test_doctor_output(
         _check([done.stdout, done.stderr], s)
         if "--json" in args:
             assert_valid(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize("pad", [84, 90, 100, 110])
+def test_secret_cut_by_an_excerpt(
+    aws_files: Any,
+    loopback_only: Any,
+    servers: tuple[IMDSServer, ContainerServer],
+    pad: int,
+) -> None:
+    """A secret straddling the end of a body excerpt: no part of it is shown.
+
+    (Bodies are summarised with a 120-character excerpt; cutting before
+    redacting left up to 31 characters of a secret, too short to be recognised.)
+    """
+    imds, _ = servers
+    secret = FIXED[0][0]
+    imds.credentials = Reply(500, "Error: " + "x" * pad + " " + secret)
+    aws_files.write_config("[default]\nregion = us-east-1\n")
+    texts = [*exception_texts(_fail()), json.dumps(credsafe.diagnose().to_dict())]
+    assert "xxxxxxxxxx" in texts[-1]  # the excerpt is there...
+    assert_no_secret(texts, [secret])  # ...without any part of the secret

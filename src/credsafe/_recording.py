@@ -13,8 +13,8 @@ and one small object per resolution; nothing else runs.
 from __future__ import annotations
 
 import json
-import re
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -270,6 +270,10 @@ class RecordingHTTPSession:
 
 
 _CREDENTIAL_KEYS = ("AccessKeyId", "SecretAccessKey", "Token", "Expiration")
+_EXCERPT = 120
+_EXCERPT_SCAN = 4096
+# A run of secret-like characters at the end of a cut text: possibly half a secret.
+_TRAILING_RUN = re.compile(r"[A-Za-z0-9/+=._-]+$")
 _OBJECT_REPR = re.compile(r"<[^<>]* object at 0x[0-9a-fA-F]+>:?\s*")
 
 
@@ -325,7 +329,19 @@ def summarize_body(method: str, url: str, response: Any) -> dict[str, Any]:
             summary["lines"] = [line.strip() for line in text.splitlines()][:5]
             return summary
         summary["json"] = False
-        summary["excerpt"] = redact_text(text[:120])
+        summary["excerpt"] = _excerpt(text)
     except Exception:
         return {}
     return summary
+
+
+def _excerpt(text: str) -> str:
+    """The start of *text*, redacted before it is cut.
+
+    A secret cut in two by the excerpt's end would be too short to be
+    recognised, and half a secret is still a leak.
+    """
+    head = text[:_EXCERPT_SCAN]
+    if len(text) > _EXCERPT_SCAN:
+        head = _TRAILING_RUN.sub("", head)
+    return redact_text(head)[:_EXCERPT]

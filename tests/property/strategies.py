@@ -242,6 +242,10 @@ def response_bodies(secret: str) -> st.SearchStrategy[bytes]:
         credential_documents(secret).map(lambda d: json.dumps(d).encode()),
         st.binary(max_size=200),
         st.builds(lambda t: f"<html>{t}{secret}</html>".encode(), st.text(max_size=30)),
+        # A secret straddling the cut of a short excerpt.
+        st.integers(min_value=80, max_value=119).map(
+            lambda pad: ("Error: " + "x" * pad + " " + secret).encode()
+        ),
         st.just(f'{{"SecretAccessKey": "{secret}", '.encode()),
         st.just(secret.encode()),
     )
