@@ -531,3 +531,11 @@ class TestRedaction:
         secret = "9Ab+cdEFghIJ12klMNopQRstuVWxyz0123456789"
         assert secret not in redact_text(f"stderr: {secret}")
         assert secret not in redact_text(f"/{secret}")
+
+
+def test_mask_never_shows_the_tail_of_a_secret() -> None:
+    """A secret pasted where the key id belongs is masked completely."""
+    from credsafe._redact import mask_key_id
+
+    assert mask_key_id("AKIAIOSFODNN7EXAMPLE") == "****************MPLE"
+    assert mask_key_id("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") == "*" * 16

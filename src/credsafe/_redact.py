@@ -24,6 +24,8 @@ _LONG_SECRET_RE = re.compile(
     r"(?<![A-Za-z0-9/+=._-])[A-Za-z0-9/+=._-]{32,}(?![A-Za-z0-9/+=._-])"
 )
 _REDACTED = "<redacted>"
+# Key ids are upper-case letters and digits; a value with any of these is not one.
+_SECRET_CHARS = re.compile(r"[a-z/+=]")
 
 _KEY_KINDS = {
     "AKIA": "a long-term access key (AKIA)",
@@ -36,12 +38,16 @@ _KEY_KINDS = {
 def mask_key_id(key_id: str | None) -> str | None:
     """Mask *key_id* like the AWS CLI: 16 ``*`` and the last 4 characters.
 
-    Values of 4 characters or fewer are masked completely.
+    Values of 4 characters or fewer, and values that cannot be a key id (lower-case
+    letters, ``/``, ``+`` or ``=``: a secret in the key id's place) are masked
+    completely.
     """
     if key_id is None:
         return None
     key_id = str(key_id)
-    if len(key_id) <= 4:
+    if len(key_id) <= 4 or _SECRET_CHARS.search(key_id):
+        # Not shaped like a key id (a secret pasted into the key id slot): even
+        # its last characters are not shown.
         return MASK
     return MASK + key_id[-4:]
 
