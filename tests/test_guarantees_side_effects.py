@@ -296,3 +296,28 @@ def test_mfa_prompt_check_opens_the_terminal_read_only() -> None:
 
     _, bad = _watched(can_prompt)
     assert bad == []
+
+
+@pytest.mark.parametrize(
+    "scenario", ["nothing", "partial", "credential_process", "sso", "imds_found"]
+)
+def test_diagnosed_session_is_unchanged(
+    aws_files: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    imds_server: IMDSServer,
+    container: ContainerServer,
+    scenario: str,
+) -> None:
+    """diagnose(session) leaves the session's credentials and resolver as they were."""
+    import botocore.session
+
+    _setup(scenario, aws_files, monkeypatch, imds_server, container)
+    session = botocore.session.Session()
+    credentials = session._credentials
+    resolver = session._components._components.get("credential_provider")
+    deferred = dict(session._components._deferred)
+    credsafe.diagnose(session)
+    assert session._credentials is credentials
+    assert session._components._components.get("credential_provider") is resolver
+    assert dict(session._components._deferred) == deferred
+    assert not (aws_files.home / "process-ran").exists()
