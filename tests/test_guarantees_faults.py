@@ -326,3 +326,48 @@ def test_fault_in_every_explainer_at_once(
     document = got.diagnosis.to_dict()  # type: ignore[attr-defined]
     assert_valid(document)
     assert {s["code"] for s in document["sources"]} == {"internal.explainer_failed"}
+
+
+@pytest.mark.parametrize("garbage", [None, "a string", 42, object()])
+def test_explainer_returning_garbage_is_marked(
+    aws_files: Any, monkeypatch: pytest.MonkeyPatch, garbage: Any
+) -> None:
+    """An explainer that returns something other than a report is a failed explainer."""
+    original = _original(_api_call)
+    monkeypatch.setitem(EXPLAINERS, "env", lambda *_: garbage)
+    got = _through_credsafe(_api_call)
+    _same_failure(got, original)
+    assert isinstance(got, credsafe.CredsafeError)
+    env = got.diagnosis.sources[0]
+    assert (env.source, env.code) == ("env", "internal.explainer_failed")
+    assert_valid(got.diagnosis.to_dict())
+
+
+def test_objects_in_details_are_redacted(
+    aws_files: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last net: a secret inside an object, a set or a key of ``details`` is redacted too."""
+    from credsafe._explain import env as env_explainer
+
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)  # known to the diagnosis
+
+    def leaky(ctx: Any, provider: Any, attempt: Any) -> Any:
+        import attrs
+
+        report = env_explainer.explain(ctx, provider, attempt)
+        return attrs.evolve(
+            report,
+            details={
+                **report.details,
+                "error": RuntimeError(f"boom {SECRET_KEY}"),
+                "values": {f"x{SECRET_KEY}"},
+                SECRET_KEY: "as a key",
+            },
+        )
+
+    monkeypatch.setitem(EXPLAINERS, "env", leaky)
+    got = _through_credsafe(_api_call)
+    document = got.diagnosis.to_dict()  # type: ignore[attr-defined]
+    assert_valid(document)
+    assert_no_secret([json.dumps(document), *exception_texts(got)], [SECRET_KEY])
+    assert "boom" in json.dumps(document)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
+from enum import Enum
 from typing import Any
 
 import attrs
@@ -371,7 +372,7 @@ def _explain(
 ) -> SourceReport:
     explainer = explainer_for(method)
     try:
-        report = explainer(ctx, provider, attempt)
+        report = _checked(explainer(ctx, provider, attempt))
     except Exception as exc:
         fallback = generic_explain(ctx, provider, attempt)
         return attrs.evolve(
@@ -389,6 +390,13 @@ def _explain(
         report = attrs.evolve(
             report, source=method, summary=report.summary.replace("NoneType", method)
         )
+    return report
+
+
+def _checked(report: Any) -> SourceReport:
+    """*report*, if it is a :class:`SourceReport` (else the explainer failed)."""
+    if not isinstance(report, SourceReport):
+        raise TypeError(f"explainer returned {type(report).__name__}")
     return report
 
 
@@ -785,10 +793,22 @@ def _sanitize(diagnosis: Diagnosis, ctx: ReplayContext) -> Diagnosis:
 
 
 def _clean_value(value: Any, secrets: set[str]) -> Any:
+    """Redact every text in *value*: strings, keys, and objects shown as text."""
     if isinstance(value, str):
         return redact_text(value, secrets)
+    if value is None or isinstance(value, bool | int | float | Enum):
+        return value
     if isinstance(value, Mapping):
-        return {k: _clean_value(v, secrets) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+        return {
+            _clean_key(k, secrets): _clean_value(v, secrets) for k, v in value.items()
+        }
+    if isinstance(value, list | tuple | set | frozenset):
         return [_clean_value(v, secrets) for v in value]
-    return value
+    # Anything else becomes str(value) in to_dict(): redact that text now.
+    return redact_text(str(value), secrets)
+
+
+def _clean_key(key: Any, secrets: set[str]) -> Any:
+    if key is None or isinstance(key, bool | int | float | Enum):
+        return key
+    return redact_text(str(key), secrets)
