@@ -419,3 +419,23 @@ def test_secret_cut_by_an_excerpt(
     texts = [*exception_texts(_fail()), json.dumps(credsafe.diagnose().to_dict())]
     assert "xxxxxxxxxx" in texts[-1]  # the excerpt is there...
     assert_no_secret(texts, [secret])  # ...without any part of the secret
+
+
+@SETTINGS
+@given(s=secret_sets(), broken=st.booleans())
+def test_legacy_files(
+    aws_files: Any, loopback_only: Any, s: Secrets, broken: bool
+) -> None:
+    """Secrets in BOTO_CONFIG and AWS_CREDENTIAL_FILE (the legacy sources) never leak."""
+    ec2_file = aws_files.home / "ec2-credentials"
+    aws_files.boto_config.write_text(
+        f"[Credentials]\naws_secret_access_key = {s.secret}\n"
+        + (f"{s.token}\n" if broken else f"aws_secret_key = {s.token}\n")
+    )
+    ec2_file.write_text(
+        f"AWSSecretKey={s.secret}\n"
+        + (f"{s.token}\n" if broken else f"AWSAccesKeyId={s.key_id}\nToken={s.token}\n")
+    )
+    aws_files.write_config("[default]\nregion = us-east-1\n")
+    with mock.patch.dict(os.environ, {"AWS_CREDENTIAL_FILE": str(ec2_file)}):
+        _fail_and_check(s)
