@@ -209,7 +209,11 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
     seen = _WATCH.get()
     if seen is None:
         return
-    if event in _PROCESS_EVENTS or event in {"socket.connect", "socket.getaddrinfo", "open"}:
+    if event in _PROCESS_EVENTS or event in {
+        "socket.connect",
+        "socket.getaddrinfo",
+        "open",
+    }:
         seen.append((event, args))
         if forbidden([(event, args)]):
             # Recorded first (the test fails on it), then stopped: no process
@@ -253,7 +257,11 @@ def forbidden(events: list[tuple[str, tuple[Any, ...]]]) -> list[str]:
             bad.append(f"{event}{args!r}")
         elif event == "socket.connect":
             address = args[1]
-            if isinstance(address, tuple) and address and not _is_loopback(str(address[0])):
+            if (
+                isinstance(address, tuple)
+                and address
+                and not _is_loopback(str(address[0]))
+            ):
                 bad.append(f"connect to {address!r}")
         elif event == "socket.getaddrinfo":
             host = str(args[0] or "")
