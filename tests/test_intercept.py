@@ -539,3 +539,29 @@ def test_mask_never_shows_the_tail_of_a_secret() -> None:
 
     assert mask_key_id("AKIAIOSFODNN7EXAMPLE") == "****************MPLE"
     assert mask_key_id("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") == "*" * 16
+
+
+def test_a_dropped_client_is_freed_without_the_garbage_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No reference cycle through credsafe's wrappers: freed as boto3's are (memory).
+
+    With working credentials, as on the success path (a failed IMDS probe leaves
+    frames behind that hold botocore's client until the collector runs, with or
+    without credsafe).
+    """
+    import gc
+    import weakref
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    gc.disable()
+    try:
+        for session in (boto3.Session(region_name="us-east-1"), _session()):
+            client = session.client("s3")
+            client.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"})
+            ref = weakref.ref(client)
+            del client
+            assert ref() is None, type(session)
+    finally:
+        gc.enable()

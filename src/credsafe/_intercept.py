@@ -292,6 +292,41 @@ def _service_name(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
     return None if name is None else str(name)
 
 
+class ClientScope:
+    """What a client's failures are diagnosed against (stored on the instance).
+
+    A plain class, not attrs: it is built on the success path (client creation)
+    and must not pull in attrs at import time.
+
+    Attributes:
+        state: The instrumented session that created the client, if known.
+        resolution: The resolution recorded when the client was created.
+        explicit: Credential arguments passed to ``create_client``, if any.
+    """
+
+    __slots__ = ("explicit", "resolution", "state")
+
+    def __init__(
+        self,
+        state: SessionState | None,
+        resolution: Resolution | None,
+        explicit: ExplicitArgs | None,
+    ) -> None:
+        self.state = state
+        self.resolution = resolution
+        self.explicit = explicit
+
+    def current_resolution(self) -> Resolution | None:
+        """The recorded resolution, or the session's latest one."""
+        if self.resolution is not None:
+            return self.resolution
+        return self.state.recorder.last if self.state is not None else None
+
+
+_SCOPE_ATTR = "_credsafe_scope"
+_CLASS_FLAG = "_credsafe_class_instrumented"
+
+
 def instrument_client(
     client: Any,
     *,
@@ -302,9 +337,14 @@ def instrument_client(
     """Instrument *client* in place (idempotent) and return it.
 
     *explicit* holds the credential arguments passed to ``create_client``, if any.
+    The presign methods and ``_make_api_call`` are wrapped on the client's class
+    (botocore builds one class per client), never on the instance: an instance
+    attribute holding a bound method would make a reference cycle, and a dropped
+    client would wait for the garbage collector.
     """
-    if getattr(client, "_credsafe_instrumented", False):
+    if _SCOPE_ATTR in getattr(client, "__dict__", {}):
         return client
+    scope = ClientScope(state=state, resolution=resolution, explicit=explicit)
 
     def on_after_call_error(
         exception: BaseException | None = None, event_name: str = "", **_: Any
@@ -314,11 +354,11 @@ def instrument_client(
         parts = event_name.split(".")
         enriched = enrich(
             exception,
-            state=state,
-            resolution=resolution or (state.recorder.last if state else None),
+            state=scope.state,
+            resolution=scope.current_resolution(),
             service=parts[1] if len(parts) > 2 else None,
             operation=parts[2] if len(parts) > 2 else None,
-            explicit=explicit,
+            explicit=scope.explicit,
         )
         if enriched is not exception:
             raise enriched from exception
@@ -326,48 +366,51 @@ def instrument_client(
     client.meta.events.register_last(
         "after-call-error", on_after_call_error, unique_id="credsafe.after-call-error"
     )
-    for name in _PRESIGN_METHODS:
-        method = getattr(client, name, None)
-        if callable(method):
-            setattr(
-                client,
-                name,
-                _wrap_presign(client, name, method, state, resolution, explicit),
-            )
-    client._make_api_call = _wrap_api_call(client, state, resolution, explicit)
-    client._credsafe_instrumented = True
+    _instrument_class(type(client))
+    client.__dict__[_SCOPE_ATTR] = scope
     return client
 
 
-def _wrap_api_call(
-    client: Any,
-    state: SessionState | None,
-    resolution: Resolution | None,
-    explicit: ExplicitArgs | None,
-) -> Callable[..., Any]:
+def _instrument_class(cls: type) -> None:
+    """Wrap the presign methods and ``_make_api_call`` of a client class, once.
+
+    Instances without a scope (not instrumented) go straight through.
+    """
+    if cls.__dict__.get(_CLASS_FLAG):
+        return
+    for name in _PRESIGN_METHODS:
+        function = getattr(cls, name, None)
+        if callable(function):
+            setattr(cls, name, _presign_method(name, function))
+    cls._make_api_call = _api_call_method(cls._make_api_call)  # type: ignore[attr-defined]
+    setattr(cls, _CLASS_FLAG, True)
+
+
+def _api_call_method(make_api_call: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap ``_make_api_call`` to diagnose credentials that AWS rejected.
 
     On success this costs one function frame; on a ``ClientError`` whose code
     does not mean "credentials rejected", one dictionary lookup.
     """
-    make_api_call = client._make_api_call
 
     @functools.wraps(make_api_call)
-    def credsafe_make_api_call(operation_name: str, api_params: Any) -> Any:
+    def credsafe_make_api_call(self: Any, operation_name: str, api_params: Any) -> Any:
         try:
-            return make_api_call(operation_name, api_params)
+            return make_api_call(self, operation_name, api_params)
         except Exception as exc:
+            scope = self.__dict__.get(_SCOPE_ATTR)
+            if scope is None:
+                raise
             from ._rejected import rejection_code  # noqa: PLC0415
 
             if rejection_code(exc) is not None:
                 attach_rejection(
                     exc,
-                    client=client,
-                    state=state,
-                    resolution=resolution
-                    or (state.recorder.last if state is not None else None),
+                    client=self,
+                    state=scope.state,
+                    resolution=scope.current_resolution(),
                     operation=operation_name,
-                    explicit=explicit,
+                    explicit=scope.explicit,
                 )
             raise
 
@@ -422,58 +465,49 @@ def attach_rejection(
         add_note(exc, "credsafe: logging the diagnosis failed.")
 
 
-def _wrap_presign(
-    client: Any,
-    name: str,
-    method: Callable[..., Any],
-    state: SessionState | None,
-    resolution: Resolution | None,
-    explicit: ExplicitArgs | None = None,
-) -> Callable[..., Any]:
-    from botocore.exceptions import NoCredentialsError  # noqa: PLC0415
-
-    service = getattr(getattr(client.meta, "service_model", None), "service_name", None)
-
-    @functools.wraps(method)
-    def presign(*args: Any, **kwargs: Any) -> Any:
+def _presign_method(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def presign(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return method(*args, **kwargs)
-        except AttributeError as exc:
-            # botocore's POST presigners dereference missing credentials instead of
-            # raising NoCredentialsError.
-            if (
-                getattr(getattr(client, "_request_signer", None), "_credentials", 1)
-                is not None
-            ):
-                raise
-            enriched = enrich(
-                exc,
-                state=state,
-                resolution=resolution or (state.recorder.last if state else None),
-                service=service,
-                operation=name,
-                as_class=NoCredentialsError,
-                explicit=explicit,
-            )
-            if enriched is exc:
-                raise
-            raise enriched from exc
+            return function(self, *args, **kwargs)
         except Exception as exc:
-            if not is_credential_error(exc):
+            scope = self.__dict__.get(_SCOPE_ATTR)
+            if scope is None:
                 raise
-            enriched = enrich(
-                exc,
-                state=state,
-                resolution=resolution or (state.recorder.last if state else None),
-                service=service,
-                operation=name,
-                explicit=explicit,
-            )
+            enriched = _presign_failure(self, name, scope, exc)
             if enriched is exc:
                 raise
             raise enriched from exc
 
     return presign
+
+
+def _presign_failure(
+    client: Any, name: str, scope: ClientScope, exc: Exception
+) -> BaseException:
+    """The enriched counterpart of a presign failure, or *exc* itself."""
+    from botocore.exceptions import NoCredentialsError  # noqa: PLC0415
+
+    as_class: type[BaseException] | None = None
+    if isinstance(exc, AttributeError):
+        # botocore's POST presigners dereference missing credentials instead of
+        # raising NoCredentialsError.
+        signer = getattr(client, "_request_signer", None)
+        if getattr(signer, "_credentials", 1) is not None:
+            return exc
+        as_class = NoCredentialsError
+    elif not is_credential_error(exc):
+        return exc
+    service = getattr(getattr(client.meta, "service_model", None), "service_name", None)
+    return enrich(
+        exc,
+        state=scope.state,
+        resolution=scope.current_resolution(),
+        service=service,
+        operation=name,
+        as_class=as_class,
+        explicit=scope.explicit,
+    )
 
 
 _DIAGNOSIS_FAILED_NOTE = (
