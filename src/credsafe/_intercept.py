@@ -22,7 +22,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import _log
 from .exceptions import CredsafeError, build
@@ -223,6 +223,18 @@ def explicit_args(where: str, kwargs: dict[str, Any]) -> ExplicitArgs | None:
     return ExplicitArgs.from_kwargs(where, kwargs)
 
 
+def raise_diagnosed(exc: BaseException, **kwargs: Any) -> NoReturn:
+    """Raise the diagnosed counterpart of *exc* (being handled), chained to it.
+
+    Called from an ``except`` block: when the diagnosis fails, *exc* itself is
+    re-raised unchanged but for its note. *kwargs* go to :func:`enrich`.
+    """
+    enriched = enrich(exc, **kwargs)
+    if enriched is exc:
+        raise  # noqa: PLE0704  (the exception being handled by the caller)
+    raise enriched from exc
+
+
 def _wrap_session_methods(session: Any, state: SessionState) -> None:
     create_client = session.create_client
     get_credentials = session.get_credentials
@@ -236,16 +248,13 @@ def _wrap_session_methods(session: Any, state: SessionState) -> None:
             except Exception as exc:
                 if not is_credential_error(exc):
                     raise
-                enriched = enrich(
+                raise_diagnosed(
                     exc,
                     state=state,
                     resolution=captured[-1] if captured else state.recorder.last,
                     service=_service_name(args, kwargs),
                     explicit=explicit,
                 )
-                if enriched is exc:
-                    raise
-                raise enriched from exc
         resolution = captured[-1] if captured else None
         instrument_client(client, state=state, resolution=resolution, explicit=explicit)
         return client
@@ -258,14 +267,11 @@ def _wrap_session_methods(session: Any, state: SessionState) -> None:
             except Exception as exc:
                 if not is_credential_error(exc):
                     raise
-                enriched = enrich(
+                raise_diagnosed(
                     exc,
                     state=state,
                     resolution=captured[-1] if captured else state.recorder.last,
                 )
-                if enriched is exc:
-                    raise
-                raise enriched from exc
         if captured and _log.success_trace_enabled():
             _trace(state, captured[-1])
         return credentials

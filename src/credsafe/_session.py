@@ -8,11 +8,11 @@ import boto3
 import botocore.session
 
 from ._intercept import (
-    enrich,
     explicit_args,
     instrument_botocore_session,
     instrument_client,
     is_credential_error,
+    raise_diagnosed,
     state_of,
 )
 
@@ -66,10 +66,7 @@ class Session(boto3.Session):  # type: ignore[misc]  # boto3 ships no types
                 raise
             state = instrument_botocore_session(bc)
             state.explicit = explicit
-            enriched = enrich(exc, state=state, resolution=None)
-            if enriched is exc:
-                raise
-            raise enriched from exc
+            raise_diagnosed(exc, state=state, resolution=None)
         instrument_botocore_session(self._session).explicit = explicit
 
 

@@ -353,3 +353,32 @@ def _method_of(provider: Any, attempt: Attempt | None) -> str:
     if attempt is not None:
         return attempt.method
     return str(getattr(provider, "METHOD", type(provider).__name__))
+
+
+def make_report(
+    source: str,
+    attempt: Attempt | None,
+    status: Status,
+    code: str,
+    summary: str,
+    hints: tuple[str, ...] = (),
+    *,
+    stops: bool = False,
+    **details: Any,
+) -> SourceReport:
+    """Build a source's report; *stops* predicts that botocore stops the chain here.
+
+    The prediction matters only when the source was not run (``attempt is None``):
+    a real attempt already says whether it stopped the chain.
+    """
+    if stops and attempt is None:
+        details["stops_chain"] = True
+    return SourceReport(
+        source=source,
+        status=status,
+        code=code,
+        summary=summary,
+        hints=hints,
+        duration_ms=None if attempt is None else attempt.duration_ms,
+        details=details,
+    )

@@ -24,7 +24,7 @@ from .._codes import define
 from .._model import SourceReport, Status
 from .._recording import Attempt
 from .._redact import mask_key_id
-from ._base import Explainer, ReplayContext, error_text, open_regular
+from ._base import Explainer, ReplayContext, error_text, make_report, open_regular
 
 EC2 = "ec2-credentials-file"
 BOTO = "boto-config"
@@ -160,30 +160,6 @@ BOTO_ERROR = define(
 )
 
 
-def _report(
-    source: str,
-    attempt: Attempt | None,
-    status: Status,
-    code: str,
-    summary: str,
-    hints: tuple[str, ...] = (),
-    *,
-    stops: bool = False,
-    **details: Any,
-) -> SourceReport:
-    if stops and attempt is None:
-        details["stops_chain"] = True
-    return SourceReport(
-        source=source,
-        status=status,
-        code=code,
-        summary=summary,
-        hints=hints,
-        duration_ms=None if attempt is None else attempt.duration_ms,
-        details=details,
-    )
-
-
 # ----------------------------------------------------------------------- EC2 file
 
 
@@ -229,7 +205,7 @@ def explain_ec2(
     del provider
     raw = ctx.environ.get(EC2_ENV)
     if raw is None:
-        return _report(
+        return make_report(
             EC2,
             attempt,
             Status.NOT_CONFIGURED,
@@ -244,7 +220,7 @@ def explain_ec2(
     try:
         values, lines = _read_key_values(path)
     except (OSError, ValueError) as exc:
-        return _report(
+        return make_report(
             EC2,
             attempt,
             Status.MISCONFIGURED,
@@ -260,7 +236,7 @@ def explain_ec2(
     details["keys"] = sorted(values)
     key = values.get(EC2_KEY)
     if key is not None and EC2_SECRET not in values:
-        return _report(
+        return make_report(
             EC2,
             attempt,
             Status.MISCONFIGURED,
@@ -278,7 +254,7 @@ def explain_ec2(
             **details,
         )
     if key is not None:
-        return _report(
+        return make_report(
             EC2,
             attempt,
             Status.FOUND,
@@ -289,7 +265,7 @@ def explain_ec2(
             **details,
         )
     if EC2_SECRET in values and not _ec2_near_misses(values):
-        return _report(
+        return make_report(
             EC2,
             attempt,
             Status.MISCONFIGURED,
@@ -330,7 +306,7 @@ def _ec2_unreadable(
             f"`{EC2_SECRET}=...` lines.",
         )
     )
-    return _report(
+    return make_report(
         EC2,
         attempt,
         Status.MISCONFIGURED,
@@ -381,7 +357,7 @@ def _ec2_no_keys(
             f"Write the credentials as `{EC2_KEY}=...` and `{EC2_SECRET}=...` "
             f"lines, or `unset {EC2_ENV}`."
         )
-    return _report(
+    return make_report(
         EC2,
         attempt,
         Status.MISCONFIGURED,
@@ -509,7 +485,7 @@ def explain_boto(
         if found is not None:
             return found
     if attempt is not None and attempt.result == "raised" and attempt.error is not None:
-        return _report(
+        return make_report(
             BOTO,
             attempt,
             Status.MISCONFIGURED,
@@ -526,7 +502,7 @@ def explain_boto(
             state = (
                 "which has no AWS keys" if files[0].exists else "which does not exist"
             )
-            return _report(
+            return make_report(
                 BOTO,
                 attempt,
                 Status.MISCONFIGURED,
@@ -549,7 +525,7 @@ def explain_boto(
         if from_env
         else f"looked at {looked}"
     )
-    return _report(
+    return make_report(
         BOTO,
         attempt,
         Status.NOT_CONFIGURED,
@@ -565,7 +541,7 @@ def _boto_parse_error(
     assert boto_file.error is not None
     line, what = _parse_error_text(boto_file.error)
     where = f"{boto_file.path}:{line}" if line else boto_file.path
-    return _report(
+    return make_report(
         BOTO,
         attempt,
         Status.MISCONFIGURED,
@@ -598,7 +574,7 @@ def _boto_credentials(
         key = str(section[BOTO_KEY])
         at = _at(path, boto_file.lines, BOTO_SECTION, BOTO_KEY)
         if BOTO_SECRET not in section:
-            return _report(
+            return make_report(
                 BOTO,
                 attempt,
                 Status.MISCONFIGURED,
@@ -616,7 +592,7 @@ def _boto_credentials(
                 access_key_id=mask_key_id(key),
                 **details,
             )
-        return _report(
+        return make_report(
             BOTO,
             attempt,
             Status.FOUND,
@@ -630,7 +606,7 @@ def _boto_credentials(
     misnamed = _misnamed(boto_file)
     if section is not None and BOTO_SECRET in section and not misnamed:
         notes.append(
-            _report(
+            make_report(
                 BOTO,
                 attempt,
                 Status.MISCONFIGURED,
@@ -646,7 +622,7 @@ def _boto_credentials(
         return None
     if misnamed:
         notes.append(
-            _report(
+            make_report(
                 BOTO,
                 attempt,
                 Status.MISCONFIGURED,

@@ -26,7 +26,7 @@ from .._codes import define
 from .._model import SourceReport, Status
 from .._recording import Attempt
 from .._redact import mask_key_id
-from ._base import Explainer, ReplayContext, error_text
+from ._base import Explainer, ReplayContext, error_text, make_report
 from .sso import file_in, when
 
 METHOD = "login"
@@ -291,17 +291,15 @@ class _Reporter:
         *,
         stops: bool = False,
     ) -> SourceReport:
-        details = dict(self.details)
-        if stops and self.attempt is None:
-            details["stops_chain"] = True
-        return SourceReport(
-            source=METHOD,
-            status=status,
-            code=code,
-            summary=summary,
-            hints=hints,
-            duration_ms=None if self.attempt is None else self.attempt.duration_ms,
-            details=details,
+        return make_report(
+            METHOD,
+            self.attempt,
+            status,
+            code,
+            summary,
+            hints,
+            stops=stops,
+            **self.details,
         )
 
     def where_note(self) -> str:

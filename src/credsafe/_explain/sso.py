@@ -27,7 +27,7 @@ from typing import Any
 from .._codes import define
 from .._model import SourceReport, Status
 from .._recording import Attempt
-from ._base import Explainer, ReplayContext, error_text, open_regular
+from ._base import Explainer, ReplayContext, error_text, make_report, open_regular
 
 METHOD = "sso"
 
@@ -497,19 +497,17 @@ class _Reporter:
         stops: bool = False,
         **extra: Any,
     ) -> SourceReport:
-        facts = {**self.details, **extra}
-        if stops and self.attempt is None:
-            # botocore would raise here, or return credentials that fail later:
-            # either way the chain stops at this source.
-            facts["stops_chain"] = True
-        return SourceReport(
-            source=METHOD,
-            status=status,
-            code=code,
-            summary=summary,
-            hints=hints,
-            duration_ms=None if self.attempt is None else self.attempt.duration_ms,
-            details=facts,
+        # stops: botocore would raise here, or return credentials that fail
+        # later: either way the chain stops at this source.
+        return make_report(
+            METHOD,
+            self.attempt,
+            status,
+            code,
+            summary,
+            hints,
+            stops=stops,
+            **{**self.details, **extra},
         )
 
     # -- not turned on -----------------------------------------------------------
