@@ -59,6 +59,15 @@ def tests_all(session: nox.Session) -> None:
     _run_tests(session)
 
 
+@nox.session(default=False)
+def tests_crt(session: nox.Session) -> None:
+    """Run the whole suite with botocore[crt] (awscrt): CRT signers, `aws login`."""
+    session.install(
+        ".", "botocore[crt]", *nox.project.dependency_groups(PYPROJECT, "tests")
+    )
+    session.run("pytest", *session.posargs)
+
+
 @nox.session(python=PYTHONS, venv_backend="uv", default=False)
 def minimums(session: nox.Session) -> None:
     """Run the whole suite on the oldest boto3/botocore/attrs/structlog allowed.
