@@ -8,7 +8,6 @@ outside 127.0.0.0/8.
 from __future__ import annotations
 
 import os
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,9 +18,7 @@ import pytest
 import structlog
 
 import credsafe._context
-
 from servers import ContainerServer, IMDSServer, SilentServer, closed_port_url
-
 
 # Variables that change what botocore or credsafe's context detection sees.
 _CLEARED_PREFIXES = ("AWS_", "BOTO_", "ECS_", "AMAZON_")
@@ -82,7 +79,7 @@ class AwsFiles:
 
 
 @pytest.fixture(autouse=True)
-def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsFiles]:
+def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AwsFiles:
     """Temporary HOME, no AWS_* variables, files under tmp_path, IMDS on loopback."""
     for name in list(os.environ):
         if name.startswith(_CLEARED_PREFIXES) or name in _CLEARED:
@@ -113,7 +110,7 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsFil
         "SEMAPHORE", "APPVEYOR", "BITRISE_IO", "AWS_EXECUTION_ENV",
     ):
         monkeypatch.delenv(name, raising=False)
-    yield files
+    return files
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-
 from pathlib import Path
 
 import boto3
@@ -19,7 +18,6 @@ import botocore.session
 import pytest
 
 import credsafe
-
 from credsafe import CredsafeError, Outcome, Status
 from fakes import ACCESS_KEY, MASKED, SECRET_KEY
 from servers import ContainerServer, IMDSServer, Reply
