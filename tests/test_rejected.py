@@ -251,3 +251,31 @@ class TestErrorShapes:
             _no_retry_sts(error_server.url).get_caller_identity()
         assert not hasattr(info.value, "diagnosis")
         assert not getattr(info.value, "__notes__", [])
+
+
+class TestRefreshRefused:
+    """AWS refuses while botocore *fetches* credentials (STS AssumeRole)."""
+
+    def test_assume_role_refused_by_sts(self, moto_endpoint: str, aws_files, monkeypatch) -> None:
+        aws_files.write_credentials(
+            f"[base]\naws_access_key_id = {OTHER_KEY}\naws_secret_access_key = {OTHER_SECRET}\n"
+        )
+        aws_files.write_config(
+            "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n"
+            "source_profile = base\n"
+        )
+        monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_endpoint)
+        s3 = credsafe.Session(profile_name="deploy", region_name="us-east-1").client(
+            "s3", endpoint_url=moto_endpoint
+        )
+        with pytest.raises(botocore.exceptions.ClientError) as info:
+            s3.list_buckets()
+        exc = info.value
+        assert type(exc).__name__ == "ClientError"
+        assert exc.operation_name == "AssumeRole"
+        root = exc.diagnosis.root_cause
+        assert root.source == "assume-role"
+        assert root.status is Status.FAILED
+        assert "AssumeRole" in root.summary
+        assert any("assume-role" in note for note in exc.__notes__)
+        _assert_no_secret(exc)

@@ -100,6 +100,33 @@ def is_credential_error(exc: BaseException) -> bool:
     return False
 
 
+def _called_from_credential_code(depth: int = 12) -> bool:
+    """Whether botocore's credential code is creating this client (a few frames up)."""
+    frame = sys._getframe(2)
+    while frame is not None and depth > 0:
+        if frame.f_code.co_filename.endswith(_CREDENTIAL_MODULES):
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+        depth -= 1
+    return False
+
+
+def is_refresh_refusal(exc: BaseException) -> bool:
+    """An AWS error response met while botocore fetched credentials.
+
+    For example STS refusing ``AssumeRole`` (a trust policy, unknown source keys)
+    or SSO refusing ``GetRoleCredentials``: a ``ClientError`` raised from botocore's
+    credential code while a request was being signed. credsafe attaches a diagnosis
+    to it in place and never changes its class.
+    """
+    response = getattr(exc, "response", None)
+    return (
+        isinstance(response, dict)
+        and "Error" in response
+        and _raised_by_credential_code(exc)
+    )
+
+
 def _raised_by_credential_code(exc: BaseException) -> bool:
     tb = exc.__traceback__
     while tb is not None:
@@ -255,6 +282,10 @@ def _wrap_session_methods(session: Any, state: SessionState) -> None:
                     service=_service_name(args, kwargs),
                     explicit=explicit,
                 )
+        if _called_from_credential_code():
+            # STS/SSO clients botocore makes to fetch credentials: their errors
+            # are diagnosed where they surface, on the caller's client.
+            return client
         resolution = captured[-1] if captured else None
         instrument_client(client, state=state, resolution=resolution, explicit=explicit)
         return client
@@ -355,9 +386,21 @@ def instrument_client(
     def on_after_call_error(
         exception: BaseException | None = None, event_name: str = "", **_: Any
     ) -> None:
-        if exception is None or not is_credential_error(exception):
+        if exception is None:
             return
         parts = event_name.split(".")
+        if not is_credential_error(exception):
+            if is_refresh_refusal(exception):
+                attach_rejection(
+                    exception,
+                    client=None,
+                    state=scope.state,
+                    resolution=scope.current_resolution(),
+                    operation=parts[2] if len(parts) > 2 else None,
+                    explicit=scope.explicit,
+                    service=parts[1] if len(parts) > 2 else None,
+                )
+            return
         enriched = enrich(
             exception,
             state=scope.state,
@@ -431,11 +474,14 @@ def attach_rejection(
     resolution: Resolution | None,
     operation: str | None,
     explicit: ExplicitArgs | None = None,
+    service: str | None = None,
 ) -> None:
     """Attach the diagnosis of rejected credentials to *exc*, in place.
 
     The exception keeps its class (a ``ClientError``); it gains ``.diagnosis`` and
-    a note. Never raises.
+    a note. Never raises. With ``client=None``, *exc* is an AWS refusal met while
+    *fetching* credentials (STS ``AssumeRole``, SSO ``GetRoleCredentials``): the
+    source that was fetching is diagnosed as failed, with *exc* as the trigger.
     """
     if getattr(exc, "diagnosis", None) is not None:
         return
@@ -449,21 +495,34 @@ def attach_rejection(
             import botocore.session  # noqa: PLC0415
 
             session, live = botocore.session.Session(), None
-        diagnosis = diagnose_rejection(
-            exc,
-            client=client,
-            session=session,
-            resolution=resolution,
-            live_providers=live,
-            explicit=explicit or (state.explicit if state is not None else None),
-        )
+        explicit = explicit or (state.explicit if state is not None else None)
+        if client is None:
+            from ._replay import replay  # noqa: PLC0415
+
+            diagnosis = replay(
+                session,
+                resolution=resolution,
+                trigger=exc,
+                live_providers=live,
+                explicit=explicit,
+            ).diagnosis
+        else:
+            diagnosis = diagnose_rejection(
+                exc,
+                client=client,
+                session=session,
+                resolution=resolution,
+                live_providers=live,
+                explicit=explicit,
+            )
         exc.diagnosis = diagnosis  # type: ignore[attr-defined]
         add_note(exc, exception_message("credsafe:", diagnosis).split("\n", 1)[1])
     except Exception as err:
         add_note(exc, _DIAGNOSIS_FAILED_NOTE.format(error=type(err).__name__))
         return
     try:
-        service = getattr(client.meta.service_model, "service_name", None)
+        if client is not None:
+            service = getattr(client.meta.service_model, "service_name", None)
         _log.credential_failure(
             diagnosis, exception=exc, service=service, operation=operation
         )
@@ -503,6 +562,15 @@ def _presign_failure(
             return exc
         as_class = NoCredentialsError
     elif not is_credential_error(exc):
+        if is_refresh_refusal(exc):
+            attach_rejection(
+                exc,
+                client=None,
+                state=scope.state,
+                resolution=scope.current_resolution(),
+                operation=name,
+                explicit=scope.explicit,
+            )
         return exc
     service = getattr(getattr(client.meta, "service_model", None), "service_name", None)
     return enrich(
