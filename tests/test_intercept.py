@@ -563,3 +563,15 @@ def test_a_dropped_client_is_freed_without_the_garbage_collector(
             assert ref() is None, type(session)
     finally:
         gc.enable()
+
+
+def test_credential_process_printing_a_json_list(aws_files) -> None:
+    """botocore lets AttributeError escape for a JSON list: it stays one, diagnosed."""
+    aws_files.write_config(
+        f"[default]\ncredential_process = {sys.executable} -c \"print('[1, 2]')\"\n"
+    )
+    with pytest.raises(AttributeError) as info:
+        _session().client("s3")
+    assert isinstance(info.value, CredsafeError)
+    root = info.value.diagnosis.root_cause
+    assert root is not None and root.source == "custom-process"

@@ -70,6 +70,8 @@ _RAW_ERRORS: tuple[type[BaseException], ...] = (
     # assume-role with nobody to answer it.
     IndexError,
     EOFError,
+    # AttributeError: a credential_process printing JSON that is not an object.
+    AttributeError,
 )
 _CREDENTIAL_MODULES = (
     os.path.join("botocore", "credentials.py"),
