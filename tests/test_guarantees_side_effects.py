@@ -30,7 +30,7 @@ import botocore.utils
 import pytest
 
 import credsafe
-from credsafe import _intercept, _session
+from credsafe import _intercept
 from credsafe._cli import main as cli_main
 from fakes import ACCESS_KEY, SECRET_KEY
 from property.checks import audited, forbidden
@@ -223,8 +223,8 @@ def watch_enrich(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         bad.extend(forbidden(events))
         return result
 
+    # Every failure path (the hooks, Session() and raise_diagnosed) calls it here.
     monkeypatch.setattr(_intercept, "enrich", enrich)
-    monkeypatch.setattr(_session, "enrich", enrich)
     return bad
 
 
