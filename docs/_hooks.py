@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import email.utils
+import hashlib
 import html
 import http.server
 import json
@@ -27,6 +29,7 @@ import string
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -82,6 +85,24 @@ class Scenario:
     #: Make one STS call after creating the client (``call`` mode), so that AWS's
     #: answer is diagnosed. Only allowed with ``AWS_ENDPOINT_URL_STS={server}``.
     api_call: bool = False
+    #: Permission bits to set on files written by the scenario, by path
+    #: relative to HOME (``.aws/credentials``...).
+    modes: Mapping[str, int] = attrs.field(factory=dict)
+    #: Where botocore reads cached SSO logins. botocore fixes it from HOME when it
+    #: is imported; the build points it at the scenario's HOME, as if botocore had
+    #: been imported there, unless a scenario shows a HOME changed after import.
+    sso_cache: str = "{home}/.aws/sso/cache"
+    #: The region of the client created in ``call`` mode.
+    region: str = "us-east-1"
+    #: The ``Date`` header of the loopback server's answers (default: now).
+    server_date: str | None = None
+    #: Run with HOME as the current directory (for relative paths).
+    cwd_home: bool = False
+    #: ``call`` mode: write this credentials file only after the client was
+    #: created (credentials that appear too late for it).
+    late_credentials: str | None = None
+    #: Symbolic links to create, by path relative to HOME: their target.
+    links: Mapping[str, str] = attrs.field(factory=dict)
 
 
 _KEY = "AKIAIOSFODNN7EXAMPLE"  # AWS's documented example key id
@@ -598,6 +619,36 @@ SCENARIOS: tuple[Scenario, ...] = (
             ("credentials error", {**_IMDS_TOKEN, **_IMDS_ROLE, _IMDS_APP: (500, "")}),
             ("not JSON", {**_IMDS_TOKEN, **_IMDS_ROLE, _IMDS_APP: (200, "<html/>")}),
             (
+                "token refused, IMDSv1 rejected",
+                {"PUT /latest/api/token": (403, ""), _IMDS_LIST: (401, "")},
+            ),
+            (
+                "no token, IMDSv1 rejected",
+                {"PUT /latest/api/token": (404, ""), _IMDS_LIST: (401, "")},
+            ),
+            ("turned off", {"PUT /latest/api/token": (403, ""), _IMDS_LIST: (403, "")}),
+            (
+                "token lost on the way back",
+                {"PUT /latest/api/token": (0, ""), _IMDS_LIST: (401, "")},
+            ),
+            ("no answer", {"PUT /latest/api/token": (0, ""), _IMDS_LIST: (0, "")}),
+            (
+                "role cannot be assumed",
+                {
+                    **_IMDS_TOKEN,
+                    **_IMDS_ROLE,
+                    _IMDS_APP: (
+                        200,
+                        json.dumps(
+                            {
+                                "Code": "AssumeRoleUnauthorizedAccess",
+                                "Message": "EC2 cannot assume the role app-role.",
+                            }
+                        ),
+                    ),
+                },
+            ),
+            (
                 "expired credentials",
                 {**_IMDS_TOKEN, **_IMDS_ROLE, _IMDS_APP: (200, _creds_doc(hours=-1))},
             ),
@@ -681,6 +732,522 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
 )
 
+_START_URL = "https://example.awsapps.com/start"
+_SSO_LEGACY = (
+    f"[default]\nsso_start_url = {_START_URL}\nsso_region = us-east-1\n"
+    "sso_account_id = 123456789012\nsso_role_name = ReadOnly\n"
+)
+_SSO_SESSION = (
+    "[default]\nsso_session = corp\nsso_account_id = 123456789012\n"
+    f"sso_role_name = ReadOnly\n[sso-session corp]\nsso_start_url = {_START_URL}\n"
+    "sso_region = us-east-1\n"
+)
+#: botocore's cache file names: SHA-1 of the start URL (legacy profile) or of the
+#: sso-session name.
+_SSO_LEGACY_FILE = (
+    f".aws/sso/cache/{hashlib.sha1(_START_URL.encode()).hexdigest()}.json"  # noqa: S324
+)
+_SSO_SESSION_FILE = f".aws/sso/cache/{hashlib.sha1(b'corp').hexdigest()}.json"  # noqa: S324
+#: Any request botocore might make for an SSO scenario goes to a closed loopback
+#: port (the scenarios never need one; this is a guard).
+_NO_AWS = {"AWS_ENDPOINT_URL": "{closed}"}
+
+
+def _sso_token(hours: float, **extra: str) -> str:
+    """A cached SSO login (fake values), expiring in *hours*."""
+    expiry = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours)
+    return json.dumps(
+        {
+            "startUrl": _START_URL,
+            "region": "us-east-1",
+            "accessToken": "aoaEXAMPLEACCESSTOKENEXAMPLE",
+            "expiresAt": expiry.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            **extra,
+        }
+    )
+
+
+_ASIA = "ASIAY34FZKBOKMUTVV7A"
+_ENV_KEYS = {"AWS_ACCESS_KEY_ID": _KEY, "AWS_SECRET_ACCESS_KEY": _SECRET}
+
+#: Scenarios added for the codes the first set left without an example.
+MORE_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "SSO: valid cached login",
+        config=_SSO_LEGACY,
+        files={_SSO_LEGACY_FILE: _sso_token(6)},
+        env=_NO_AWS,
+    ),
+    Scenario(
+        "SSO: expired cached login",
+        config=_SSO_LEGACY,
+        files={_SSO_LEGACY_FILE: _sso_token(-2)},
+        env=_NO_AWS,
+    ),
+    Scenario(
+        "SSO: cache file not JSON",
+        config=_SSO_LEGACY,
+        files={_SSO_LEGACY_FILE: "{not json"},
+        env=_NO_AWS,
+    ),
+    Scenario(
+        "SSO: cache file without accessToken",
+        config=_SSO_LEGACY,
+        files={_SSO_LEGACY_FILE: json.dumps({"startUrl": _START_URL})},
+        env=_NO_AWS,
+    ),
+    Scenario(
+        "SSO: token about to be refreshed",
+        config=_SSO_SESSION,
+        files={
+            _SSO_SESSION_FILE: _sso_token(
+                0.05,
+                refreshToken="EXAMPLEREFRESH",
+                clientId="EXAMPLECLIENT",
+                clientSecret="EXAMPLECLIENTSECRET",
+                registrationExpiresAt="2099-01-01T00:00:00Z",
+            )
+        },
+        env=_NO_AWS,
+    ),
+    Scenario(
+        "SSO: HOME changed after botocore was imported",
+        config=_SSO_LEGACY,
+        files={_SSO_LEGACY_FILE: _sso_token(6)},
+        env=_NO_AWS,
+        sso_cache="/home/builder/.aws/sso/cache",
+    ),
+    Scenario(
+        "SSO: login revoked",
+        config=_SSO_LEGACY,
+        files={_SSO_LEGACY_FILE: _sso_token(6)},
+        env={"AWS_ENDPOINT_URL_SSO": "{server}", "AWS_ENDPOINT_URL_STS": "{server}"},
+        api_call=True,
+        server={
+            "GET /federation/credentials?role_name=ReadOnly&account_id=123456789012": (
+                401,
+                json.dumps(
+                    {
+                        "__type": "UnauthorizedException",
+                        "message": "Session token not found or invalid",
+                    }
+                ),
+            )
+        },
+        call=True,
+    ),
+    *(
+        Scenario(
+            f"AWS rejects the credentials: {name}",
+            env={"AWS_ENDPOINT_URL_STS": "{server}", **env},
+            server={"POST /": (403, _sts_error(code, message))},
+            credentials=credentials,
+            call=True,
+            api_call=True,
+            region=region,
+            server_date=date,
+        )
+        for name, code, message, env, credentials, region, date in (
+            (
+                "clock off",
+                "SignatureDoesNotMatch",
+                "Signature expired",
+                {},
+                f"[default]\n{_CREDS}",
+                "us-east-1",
+                # AWS's clock 15 minutes behind ours
+                email.utils.format_datetime(
+                    dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=15),
+                    usegmt=True,
+                ),
+            ),
+            (
+                "temporary key without token",
+                "InvalidClientTokenId",
+                "The security token included in the request is invalid.",
+                {},
+                f"[default]\naws_access_key_id = {_ASIA}\naws_secret_access_key = {_SECRET}\n",
+                "us-east-1",
+                None,
+            ),
+            (
+                "AWS_SECURITY_TOKEN wins",
+                "ExpiredToken",
+                "The security token included in the request is expired",
+                {
+                    "AWS_ACCESS_KEY_ID": _ASIA,
+                    "AWS_SECRET_ACCESS_KEY": _SECRET,
+                    "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjNEWTOKEN",
+                    "AWS_SECURITY_TOKEN": "IQoJb3JpZ2luX2VjOLDTOKEN",
+                },
+                None,
+                "us-east-1",
+                None,
+            ),
+            (
+                "unknown key",
+                "InvalidClientTokenId",
+                "The security token included in the request is invalid.",
+                {},
+                f"[default]\n{_CREDS}",
+                "us-east-1",
+                None,
+            ),
+            (
+                "China region",
+                "InvalidClientTokenId",
+                "The security token included in the request is invalid.",
+                {},
+                f"[default]\n{_CREDS}",
+                "cn-north-1",
+                None,
+            ),
+        )
+    ),
+    *(
+        Scenario(
+            f"passed in code: {name}",
+            session=session,
+            call=True,
+            api_call=True,
+            env={"AWS_ENDPOINT_URL_STS": "{server}"},
+            server={
+                "POST /": (
+                    403,
+                    _sts_error(
+                        "InvalidClientTokenId",
+                        "The security token included in the request is invalid.",
+                    ),
+                )
+            },
+        )
+        for name, session in (
+            ("used", {"aws_access_key_id": _KEY, "aws_secret_access_key": _SECRET}),
+            ("key id only", {"aws_access_key_id": _KEY}),
+            ("swapped", {"aws_access_key_id": _SECRET, "aws_secret_access_key": _KEY}),
+            (
+                "whitespace",
+                {"aws_access_key_id": f" {_KEY}", "aws_secret_access_key": _SECRET},
+            ),
+        )
+    ),
+    Scenario(
+        "credentials file readable by others",
+        credentials=f"[default]\n{_CREDS}",
+        modes={".aws/credentials": 0o644},
+    ),
+    Scenario(
+        "long-term keys in GitHub Actions",
+        env={**_ENV_KEYS, "GITHUB_ACTIONS": "true", "CI": "true"},
+    ),
+    Scenario(
+        "same key in the environment and the file",
+        env=_ENV_KEYS,
+        credentials=f"[default]\n{_CREDS}",
+    ),
+    Scenario(
+        "static keys next to a container role",
+        env={**_ENV_KEYS, "AWS_CONTAINER_CREDENTIALS_FULL_URI": "{closed}creds"},
+    ),
+    *(
+        Scenario(f"environment: {name}", env=env)
+        for name, env in (
+            (
+                "AWS_DEFAULT_PROFILE and AWS_PROFILE",
+                {"AWS_DEFAULT_PROFILE": "a", "AWS_PROFILE": "b"},
+            ),
+            ("empty secret", {"AWS_ACCESS_KEY_ID": _KEY, "AWS_SECRET_ACCESS_KEY": ""}),
+            (
+                "expiration not a date",
+                {**_ENV_KEYS, "AWS_CREDENTIAL_EXPIRATION": "soon"},
+            ),
+            (
+                "expired",
+                {
+                    "AWS_ACCESS_KEY_ID": _ASIA,
+                    "AWS_SECRET_ACCESS_KEY": _SECRET,
+                    "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjTOKEN",
+                    "AWS_CREDENTIAL_EXPIRATION": "2020-01-01T00:00:00Z",
+                },
+            ),
+            (
+                "malformed key id",
+                {"AWS_ACCESS_KEY_ID": "my-key", "AWS_SECRET_ACCESS_KEY": _SECRET},
+            ),
+            (
+                "long-term key with a token",
+                {**_ENV_KEYS, "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjTOKEN"},
+            ),
+            ("near-miss name", {"AWS_ACCESS_KEY_ID": _KEY, "AWS_SECRET_KEY": _SECRET}),
+            (
+                "AWS_SECURITY_TOKEN differs",
+                {
+                    "AWS_ACCESS_KEY_ID": _ASIA,
+                    "AWS_SECRET_ACCESS_KEY": _SECRET,
+                    "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjNEWTOKEN",
+                    "AWS_SECURITY_TOKEN": "IQoJb3JpZ2luX2VjOLDTOKEN",
+                },
+            ),
+            (
+                "temporary key without token",
+                {"AWS_ACCESS_KEY_ID": _ASIA, "AWS_SECRET_ACCESS_KEY": _SECRET},
+            ),
+            (
+                "quoted value",
+                {"AWS_ACCESS_KEY_ID": f'"{_KEY}"', "AWS_SECRET_ACCESS_KEY": _SECRET},
+            ),
+            (
+                "trailing newline",
+                {"AWS_ACCESS_KEY_ID": f"{_KEY}\n", "AWS_SECRET_ACCESS_KEY": _SECRET},
+            ),
+        )
+    ),
+    Scenario(
+        "environment shadows AWS_PROFILE",
+        env={**_ENV_KEYS, "AWS_PROFILE": "dev"},
+        credentials=f"[dev]\n{_CREDS.replace(_KEY, 'AKIA2E0A8F3B244C9986')}",
+    ),
+    Scenario(
+        "secret in the credentials file, key id in the config file",
+        credentials=f"[default]\naws_secret_access_key = {_SECRET}\n",
+        config=f"[default]\naws_access_key_id = {_KEY}\n",
+    ),
+    Scenario(
+        "profile region in both files",
+        credentials="[dev]\nregion = us-east-1\n",
+        config=f"[profile dev]\nregion = eu-west-1\n{_CREDS}",
+        profile="dev",
+    ),
+    Scenario(
+        "credential_process: program not executable",
+        config="[default]\ncredential_process = {home}/get-creds\n",
+        files={"get-creds": "#!/bin/sh\n"},
+        modes={"get-creds": 0o644},
+    ),
+    Scenario(
+        "credential_process: relative program",
+        config="[default]\ncredential_process = bin/get-creds --json\n",
+        files={"bin/get-creds": "#!/bin/sh\n"},
+        modes={"bin/get-creds": 0o755},
+        cwd_home=True,
+    ),
+    Scenario(
+        "credential_process: a pipe",
+        config="[default]\ncredential_process = {python} {home}/creds.py | jq .Credentials\n",
+        files={"creds.py": "print('{}')\n"},
+    ),
+    Scenario(
+        "config section without the prefix, profile in the credentials file",
+        credentials=f"[dev]\n{_CREDS}",
+        config="[dev]\nregion = eu-west-1\n",
+        profile="dev",
+    ),
+    Scenario(
+        "config section [profiledev], profile in the credentials file",
+        credentials=f"[dev]\n{_CREDS}",
+        config="[profiledev]\nregion = eu-west-1\n",
+        profile="dev",
+    ),
+    Scenario(
+        "config file is a broken link",
+        links={".aws/config": "{home}/gone/config"},
+    ),
+    Scenario(
+        "credentials file is a broken link",
+        links={".aws/credentials": "{home}/gone/credentials"},
+    ),
+    Scenario(
+        "container endpoint: no answer",
+        env={"AWS_CONTAINER_CREDENTIALS_FULL_URI": "{server}creds"},
+        server={"GET /creds": (0, "")},
+        network=True,
+    ),
+    Scenario(
+        "ECS task without a task role",
+        env={"ECS_CONTAINER_METADATA_URI_V4": "{closed}v4/abc"},
+    ),
+    Scenario(
+        "IMDS: AWS_EC2_METADATA_DISABLED=yes",
+        env={"AWS_EC2_METADATA_DISABLED": "yes"},
+        network=True,
+    ),
+    Scenario(
+        "IMDS: IMDSv1 disabled, token refused",
+        env={
+            "AWS_EC2_METADATA_V1_DISABLED": "true",
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT": "{server}",
+        },
+        server={"PUT /latest/api/token": (403, "")},
+        network=True,
+    ),
+    Scenario(
+        "IMDS: proxy unreachable",
+        env={
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://192.0.2.10/",
+            "HTTP_PROXY": "{closed}",
+        },
+        network=True,
+    ),
+    Scenario(
+        "web identity in the environment, profile passed in code",
+        env={
+            "AWS_WEB_IDENTITY_TOKEN_FILE": "{home}/token",
+            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/app",
+        },
+        files={"token": "eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln"},
+        config="[profile dev]\nregion = eu-west-1\n",
+        profile="dev",
+    ),
+    Scenario(
+        "Kubernetes pod without IRSA",
+        env={"KUBERNETES_SERVICE_HOST": "10.0.0.1"},
+    ),
+    Scenario(
+        "boto config: [credentials] section",
+        boto_config=f"[credentials]\n{_CREDS}",
+    ),
+    Scenario(
+        "credential_process: expired credentials",
+        config="[default]\ncredential_process = {python} {home}/creds.py\n",
+        files={
+            "creds.py": "import json\nprint(json.dumps({'Version': 1, "
+            f"'AccessKeyId': '{_ASIA}', 'SecretAccessKey': 'x', 'SessionToken': 't', "
+            "'Expiration': '2020-01-01T00:00:00Z'}))\n"
+        },
+        call=True,
+        # Signing the call refreshes the credentials: botocore raises before
+        # anything is sent to the loopback server.
+        api_call=True,
+        env={"AWS_ENDPOINT_URL_STS": "{server}"},
+        server={"POST /": (500, "")},
+    ),
+    Scenario(
+        "assume-role: source profile's credential_process fails",
+        config="[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n"
+        "source_profile = base\n[profile base]\n"
+        "credential_process = {python} {home}/creds.py\n",
+        files={"creds.py": "import sys\nsys.exit(3)\n"},
+        call=True,
+    ),
+    Scenario(
+        "credentials written after the client was created",
+        late_credentials=f"[default]\n{_CREDS}",
+        call=True,
+    ),
+    Scenario(
+        "IMDS: token request fails, IMDSv1 rejected",
+        env={"AWS_EC2_METADATA_SERVICE_ENDPOINT": "{server}"},
+        server={"PUT /latest/api/token": (500, ""), _IMDS_LIST: (401, "")},
+        network=True,
+    ),
+    Scenario(
+        "assume-role: source profile with a token file but no role",
+        config="[default]\nrole_arn = arn:aws:iam::123456789012:role/app\n"
+        "source_profile = base\n[profile base]\nweb_identity_token_file = {home}/token\n",
+        files={"token": "eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln"},
+    ),
+    Scenario("credentials file: only other profiles", credentials=f"[dev]\n{_CREDS}"),
+    Scenario("config file: only other profiles", config=f"[profile dev]\n{_CREDS}"),
+    Scenario("config file: unclosed section", config="[default\nregion = eu-west-1\n"),
+    Scenario(
+        "credentials file: unclosed section", credentials="[default\nregion = x\n"
+    ),
+)
+
+#: Codes the build cannot show a real example of, and why. tests/test_docs.py
+#: fails when a code has no example and is not listed here, and when a listed
+#: code gets one (so the list only shrinks). The index shows the reason instead.
+_FALLBACK = (
+    "the fallback for an exception of this source that credsafe does not classify; "
+    "every error the scenarios make botocore raise gets a specific code."
+)
+_NO_EXPLAINER = (
+    "for a source credsafe has no explainer for (a botocore newer than credsafe); "
+    "every source of the installed botocore has one."
+)
+_ROOT_READS = (
+    "needs a file this process cannot read; the build runs as root, which reads "
+    "every file."
+)
+_NO_CRT = (
+    "botocore's `aws login` source needs awscrt (botocore[crt]), which the docs "
+    "build does not install (`nox -s tests_crt` tests these codes)."
+)
+NO_EXAMPLE: Mapping[str, str] = {
+    # Fallbacks: reached only by an error nobody has seen yet.
+    "env.error": _FALLBACK,
+    "shared-credentials-file.error": _FALLBACK,
+    "config-file.error": _FALLBACK,
+    "boto-config.error": _FALLBACK,
+    "ec2-credentials-file.error": _FALLBACK,
+    "assume-role.error": _FALLBACK,
+    "assume-role-with-web-identity.error": _FALLBACK,
+    "sso.error": _FALLBACK,
+    "custom-process.error": _FALLBACK,
+    "container-role.error": _FALLBACK,
+    "iam-role.error": _FALLBACK,
+    "generic.found": _NO_EXPLAINER,
+    "generic.no_credentials": _NO_EXPLAINER,
+    "generic.not_configured": _NO_EXPLAINER,
+    "generic.not_evaluated": _NO_EXPLAINER,
+    "generic.raised": _NO_EXPLAINER,
+    "generic.retrieval_failed": "not produced yet: needs a client created before its "
+    "credentials exist, then a call (a scenario that writes the file late did not "
+    "reach it).",
+    "internal.explainer_failed": "only when one of credsafe's explainers crashes, "
+    "which is a bug the tests keep out.",
+    # The build must not read or create anything outside its throwaway HOME.
+    "shared-credentials-file.home_unset": "needs HOME unset, and botocore then reads the real "
+    "user's ~/.aws from the password database.",
+    "shared-credentials-file.other_home": "looks for the file in the home of SUDO_USER or of the "
+    "user in the password database: real homes the build must not read.",
+    "shared-credentials-file.unreadable": _ROOT_READS,
+    "shared-credentials-file.parse_error": "the fallback for a parse error without its own code; "
+    "every malformed file the scenarios write gets a specific one.",
+    "config-file.home_unset": "needs HOME unset, and botocore then reads the real "
+    "user's ~/.aws from the password database.",
+    "config-file.other_home": "looks for the file in the home of SUDO_USER or of the "
+    "user in the password database: real homes the build must not read.",
+    "config-file.unreadable": _ROOT_READS,
+    "config-file.parse_error": "the fallback for a parse error without its own code; "
+    "every malformed file the scenarios write gets a specific one.",
+    "assume-role-with-web-identity.token_file_unreadable": _ROOT_READS,
+    "container-role.token_file_unreadable": _ROOT_READS,
+    "advice.file_owner": "needs a file owned by another user: only root can make "
+    "one, and the example would depend on who builds.",
+    "assume-role-with-web-identity.irsa_env_missing": "needs the EKS token at "
+    "/var/run/secrets/eks.amazonaws.com/serviceaccount/token, outside HOME.",
+    "container-role.lost_uri": "compares with PID 1's environment "
+    "(/proc/1/environ), which the build cannot set.",
+    # Only the network off the host, or AWS, can produce these.
+    "container-role.pod_identity_agent_unreachable": "a probe of the EKS Pod "
+    "Identity Agent at 169.254.170.23, off the host.",
+    "iam-role.ipv6_unreachable": "a probe of IMDS at [fd00:ec2::254], off the host.",
+    "iam-role.no_route": "needs 'no route to host' from a link-local address; "
+    "loopback never answers that.",
+    "assume-role.mfa_refresh_unsupported": "needs MFA role credentials that STS "
+    "issued and that expired.",
+    "assume-role.stale_provider_state": "needs a botocore provider reused after "
+    "its configuration changed, in a long-running process.",
+    "iam-role.no_credentials": "needs a recorded IMDS attempt without any "
+    "exchange, which the recording never makes.",
+    # What the public API does not show.
+    "custom-process.found": "credsafe.diagnose() never runs credential_process, "
+    "and when AWS rejects the credentials the report is replaced by rejected.*.",
+    "explicit.used": "credsafe.diagnose(session) does not pass the Session's "
+    "explicit credentials to the replay, and a rejection replaces the report by "
+    "rejected.*.",
+    "custom.provider": "not produced yet: needs application code that inserts a "
+    "provider into botocore's chain (scenarios are data).",
+    "login.credentials_expired": _NO_CRT,
+    "login.error": _NO_CRT,
+    "login.found": _NO_CRT,
+    "login.insufficient_permissions": _NO_CRT,
+    "login.not_logged_in": _NO_CRT,
+    "login.session_expired": _NO_CRT,
+    "login.token_invalid": _NO_CRT,
+}
+
 # Variables that change what botocore or credsafe's context detection sees.
 _CLEARED_PREFIXES = ("AWS_", "BOTO_", "ECS_", "AMAZON_")
 _CLEARED = frozenset(
@@ -696,6 +1263,10 @@ _CLEARED = frozenset(
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     routes: Mapping[str, tuple[int, str]] = {}
+    date: str | None = None
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return self.date or super().date_time_string(timestamp)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         del format, args
@@ -705,6 +1276,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if length:
             self.rfile.read(length)
         status, body = self.routes.get(f"{self.command} {self.path}", (404, ""))
+        if status == 0:  # never answer (the client times out; 1 s in scenarios)
+            time.sleep(1.5)
+            return
         payload = body.encode()
         self.send_response(status)
         kind = "text/xml" if body.startswith("<") else "application/json"
@@ -716,9 +1290,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_PUT = do_POST = _answer  # noqa: N815
 
 
-def _serve(routes: Mapping[str, tuple[int, str]], cleanup: contextlib.ExitStack) -> str:
+def _serve(
+    routes: Mapping[str, tuple[int, str]],
+    cleanup: contextlib.ExitStack,
+    date: str | None = None,
+) -> str:
     """Start a loopback server answering *routes*; return its URL."""
-    handler = type("Handler", (_Handler,), {"routes": dict(routes)})
+    handler = type("Handler", (_Handler,), {"routes": dict(routes), "date": date})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
@@ -734,6 +1312,8 @@ _SERVER_URL = ""
 def _fill(text: str, home: Path) -> str:
     text = text.replace("{home}", str(home)).replace("{python}", sys.executable)
     text = text.replace("{server}", _SERVER_URL)
+    if "{closed}" in text:
+        text = text.replace("{closed}", _closed_port_url())
     return text.replace(
         "{imds}", os.environ.get("AWS_EC2_METADATA_SERVICE_ENDPOINT", "")
     )
@@ -768,34 +1348,63 @@ def _isolated(scenario: Scenario) -> Iterator[Path]:
             # Only HOME: the files are where botocore looks by default, as on a
             # workstation, so the examples read like what users see.
             os.environ["HOME"] = str(home)
-            for name, text in (
-                ("config", scenario.config),
-                ("credentials", scenario.credentials),
-            ):
-                if text is not None:
-                    (aws / name).write_text(_fill(text, home), encoding="utf-8")
-            if scenario.boto_config is not None:
-                (home / ".boto").write_text(scenario.boto_config, encoding="utf-8")
-            for relative, content in scenario.files.items():
-                path = home / relative
-                if relative.endswith("/"):
-                    path.mkdir(parents=True, exist_ok=True)
-                    continue
-                path.parent.mkdir(parents=True, exist_ok=True)
-                if isinstance(content, bytes):
-                    path.write_bytes(content)
-                else:
-                    path.write_text(_fill(content, home), "utf-8")
+            _write_files(scenario, home)
             if scenario.network or scenario.call:
                 os.environ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = _closed_port_url()
                 os.environ["AWS_METADATA_SERVICE_TIMEOUT"] = "1"
             global _SERVER_URL  # noqa: PLW0603
-            _SERVER_URL = _serve(scenario.server, cleanup) if scenario.server else ""
+            _SERVER_URL = (
+                _serve(scenario.server, cleanup, scenario.server_date)
+                if scenario.server
+                else ""
+            )
             os.environ.update({k: _fill(v, home) for k, v in scenario.env.items()})
+            _point_sso_cache(_fill(scenario.sso_cache, home), cleanup)
+            if scenario.cwd_home:
+                cleanup.callback(os.chdir, os.getcwd())
+                os.chdir(home)
             yield home
         finally:
             os.environ.clear()
             os.environ.update(saved)
+
+
+def _write_files(scenario: Scenario, home: Path) -> None:
+    """Write the scenario's files, links and modes under *home*."""
+    for name, text in (
+        ("config", scenario.config),
+        ("credentials", scenario.credentials),
+    ):
+        if text is not None:
+            (home / ".aws" / name).write_text(_fill(text, home), encoding="utf-8")
+    if scenario.boto_config is not None:
+        (home / ".boto").write_text(scenario.boto_config, encoding="utf-8")
+    for relative, content in scenario.files.items():
+        path = home / relative
+        if relative.endswith("/"):
+            path.mkdir(parents=True, exist_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(_fill(content, home), "utf-8")
+    for relative, target in scenario.links.items():
+        (home / relative).symlink_to(_fill(target, home))
+    for relative, mode in scenario.modes.items():
+        (home / relative).chmod(mode)
+
+
+def _point_sso_cache(directory: str, cleanup: contextlib.ExitStack) -> None:
+    """Make botocore read cached SSO logins from *directory* (restored after)."""
+    import botocore.credentials  # noqa: PLC0415
+    import botocore.tokens  # noqa: PLC0415
+
+    for owner in (botocore.credentials.SSOProvider, botocore.tokens.SSOTokenProvider):
+        cleanup.callback(
+            setattr, owner, "_SSO_TOKEN_CACHE_DIR", owner._SSO_TOKEN_CACHE_DIR
+        )
+        owner._SSO_TOKEN_CACHE_DIR = directory
 
 
 @attrs.frozen
@@ -814,7 +1423,11 @@ def _diagnose(credsafe: Any, scenario: Scenario) -> Any:
         )
     try:
         session = credsafe.Session(profile_name=scenario.profile, **scenario.session)
-        client = session.client("sts", region_name="us-east-1")
+        client = session.client("sts", region_name=scenario.region)
+        if scenario.late_credentials is not None:
+            path = Path(os.environ["HOME"], ".aws", "credentials")
+            path.write_text(scenario.late_credentials, encoding="utf-8")
+            client.get_caller_identity()  # no credentials: fails before sending
         if session.get_credentials() is None:
             # Without credentials botocore fails while signing, before sending
             # anything: the call never leaves the process.
@@ -834,18 +1447,22 @@ def _diagnose(credsafe: Any, scenario: Scenario) -> Any:
     return credsafe.diagnose(session, network=scenario.network, budget=1.0)
 
 
-def harvest(scenarios: tuple[Scenario, ...] = SCENARIOS) -> dict[str, Example]:
+def harvest(scenarios: tuple[Scenario, ...] | None = None) -> dict[str, Example]:
     """Diagnose each scenario for real (no network) and keep one example per code."""
     import credsafe  # noqa: PLC0415  (imported late: the build may not need it)
 
     # The scenarios' failures would be logged by credsafe (stdlib's last-resort
     # handler prints them): they are evidence here, not news.
     quiet = contextlib.ExitStack()
-    credsafe_logger = logging.getLogger("credsafe")
-    quiet.callback(setattr, credsafe_logger, "disabled", credsafe_logger.disabled)
-    credsafe_logger.disabled = True
+    # botocore's own warnings (a refresh that failed, as the scenario wanted) too.
+    for name in ("credsafe", "botocore"):
+        logger = logging.getLogger(name)
+        quiet.callback(setattr, logger, "disabled", logger.disabled)
+        logger.disabled = True
     with quiet:
-        return _harvest(credsafe, scenarios)
+        return _harvest(
+            credsafe, (*SCENARIOS, *MORE_SCENARIOS) if scenarios is None else scenarios
+        )
 
 
 def _harvest(credsafe: Any, scenarios: tuple[Scenario, ...]) -> dict[str, Example]:
@@ -860,6 +1477,9 @@ def _harvest(credsafe: Any, scenarios: tuple[Scenario, ...]) -> dict[str, Exampl
             data = diagnosis.to_dict()
         reports = [data["root_cause"]] if data["root_cause"] else []
         reports += data["sources"]
+        reports += [
+            {**item, "source": item["source"] or "advice"} for item in data["advice"]
+        ]
         for report in reports:
             source = report["source"]
             found = [(report["code"], report["summary"], report["hints"])]
@@ -870,6 +1490,13 @@ def _harvest(credsafe: Any, scenarios: tuple[Scenario, ...]) -> dict[str, Exampl
                 "finding_summary"
             ):
                 found.append((details["finding"], str(details["finding_summary"]), []))
+            # Secondary findings of a report (a file's other problems).
+            findings = details.get("findings")
+            found.extend(
+                (str(item["code"]), str(item["summary"]), [])
+                for item in (findings if isinstance(findings, list) else ())
+                if isinstance(item, dict) and item.get("code") and item.get("summary")
+            )
             for code, summary, hints in found:
                 if code in examples:
                     continue
@@ -956,6 +1583,8 @@ def render_index(codes: Mapping[str, Any], examples: Mapping[str, Example]) -> s
         lines += ["", f"<p><em>Why.</em> {_text(doc.why)}</p>"]
         lines += ["", f"<p><em>Fix.</em> {_text(doc.fix)}</p>"]
         example = examples.get(code)
+        if example is None and code in NO_EXAMPLE:
+            lines += ["", f"<p><em>No example:</em> {_text(NO_EXAMPLE[code])}</p>"]
         if example is not None:
             body = example.summary + "".join(f"\n  fix: {h}" for h in example.hints)
             lines += [
