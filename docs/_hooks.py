@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import botocore.credentials
 import botocore.exceptions
 
 log = logging.getLogger("mkdocs.hooks.credsafe")
@@ -98,9 +99,12 @@ class Scenario:
     server_date: str | None = None
     #: Run with HOME as the current directory (for relative paths).
     cwd_home: bool = False
-    #: ``call`` mode: write this credentials file only after the client was
-    #: created (credentials that appear too late for it).
-    late_credentials: str | None = None
+    #: ``call`` mode: set these variables only after the client was created
+    #: (credentials that appear too late for it).
+    late_env: Mapping[str, str] = attrs.field(factory=dict)
+    #: ``call`` mode: the application inserts a provider of its own (which finds
+    #: nothing) at the head of botocore's chain.
+    custom_provider: bool = False
     #: Symbolic links to create, by path relative to HOME: their target.
     links: Mapping[str, str] = attrs.field(factory=dict)
 
@@ -1130,8 +1134,8 @@ MORE_SCENARIOS: tuple[Scenario, ...] = (
         call=True,
     ),
     Scenario(
-        "credentials written after the client was created",
-        late_credentials=f"[default]\n{_CREDS}",
+        "credentials set after the client was created",
+        late_env=_ENV_KEYS,
         call=True,
     ),
     Scenario(
@@ -1146,6 +1150,7 @@ MORE_SCENARIOS: tuple[Scenario, ...] = (
         "source_profile = base\n[profile base]\nweb_identity_token_file = {home}/token\n",
         files={"token": "eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln"},
     ),
+    Scenario("a provider added by the application", custom_provider=True, call=True),
     Scenario("credentials file: only other profiles", credentials=f"[dev]\n{_CREDS}"),
     Scenario("config file: only other profiles", config=f"[profile dev]\n{_CREDS}"),
     Scenario("config file: unclosed section", config="[default\nregion = eu-west-1\n"),
@@ -1191,9 +1196,6 @@ NO_EXAMPLE: Mapping[str, str] = {
     "generic.not_configured": _NO_EXPLAINER,
     "generic.not_evaluated": _NO_EXPLAINER,
     "generic.raised": _NO_EXPLAINER,
-    "generic.retrieval_failed": "not produced yet: needs a client created before its "
-    "credentials exist, then a call (a scenario that writes the file late did not "
-    "reach it).",
     "internal.explainer_failed": "only when one of credsafe's explainers crashes, "
     "which is a bug the tests keep out.",
     # The build must not read or create anything outside its throwaway HOME.
@@ -1237,8 +1239,6 @@ NO_EXAMPLE: Mapping[str, str] = {
     "explicit.used": "credsafe.diagnose(session) does not pass the Session's "
     "explicit credentials to the replay, and a rejection replaces the report by "
     "rejected.*.",
-    "custom.provider": "not produced yet: needs application code that inserts a "
-    "provider into botocore's chain (scenarios are data).",
     "login.credentials_expired": _NO_CRT,
     "login.error": _NO_CRT,
     "login.found": _NO_CRT,
@@ -1416,6 +1416,15 @@ class Example:
     hints: tuple[str, ...]
 
 
+class _VaultProvider(botocore.credentials.CredentialProvider):  # type: ignore[misc]
+    """A provider an application might add: it finds nothing here."""
+
+    METHOD = "vault"
+
+    def load(self) -> None:
+        return None
+
+
 def _diagnose(credsafe: Any, scenario: Scenario) -> Any:
     if not scenario.call:
         return credsafe.diagnose(
@@ -1423,11 +1432,19 @@ def _diagnose(credsafe: Any, scenario: Scenario) -> Any:
         )
     try:
         session = credsafe.Session(profile_name=scenario.profile, **scenario.session)
+        if scenario.custom_provider:
+            resolver = session._session.get_component("credential_provider")
+            resolver.insert_before("env", _VaultProvider())
         client = session.client("sts", region_name=scenario.region)
-        if scenario.late_credentials is not None:
-            path = Path(os.environ["HOME"], ".aws", "credentials")
-            path.write_text(scenario.late_credentials, encoding="utf-8")
-            client.get_caller_identity()  # no credentials: fails before sending
+        if scenario.late_env:
+            # A client created elsewhere (no recording), wrapped afterwards.
+            import boto3  # noqa: PLC0415
+
+            foreign = credsafe.wrap(
+                boto3.Session().client("sts", region_name=scenario.region)
+            )
+            os.environ.update(scenario.late_env)
+            foreign.get_caller_identity()  # no credentials: fails before sending
         if session.get_credentials() is None:
             # Without credentials botocore fails while signing, before sending
             # anything: the call never leaves the process.
