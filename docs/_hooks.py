@@ -1150,6 +1150,36 @@ MORE_SCENARIOS: tuple[Scenario, ...] = (
         "source_profile = base\n[profile base]\nweb_identity_token_file = {home}/token\n",
         files={"token": "eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln"},
     ),
+    # Unreadable files: examples only when the build does not run as root (root
+    # reads every file; NO_EXAMPLE lists these codes for root).
+    Scenario(
+        "credentials file not readable",
+        credentials=f"[default]\n{_CREDS}",
+        modes={".aws/credentials": 0o000},
+    ),
+    Scenario(
+        "config file not readable",
+        config="[default]\nregion = eu-west-1\n",
+        modes={".aws/config": 0o000},
+    ),
+    Scenario(
+        "web identity token not readable",
+        env={
+            "AWS_WEB_IDENTITY_TOKEN_FILE": "{home}/token",
+            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/app",
+        },
+        files={"token": "eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln"},
+        modes={"token": 0o000},
+    ),
+    Scenario(
+        "container authorization token not readable",
+        env={
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "{home}/token",
+        },
+        files={"token": "abc"},
+        modes={"token": 0o000},
+    ),
     Scenario("a provider added by the application", custom_provider=True, call=True),
     Scenario("credentials file: only other profiles", credentials=f"[dev]\n{_CREDS}"),
     Scenario("config file: only other profiles", config=f"[profile dev]\n{_CREDS}"),
@@ -1178,7 +1208,36 @@ _NO_CRT = (
     "botocore's `aws login` source needs awscrt (botocore[crt]), which the docs "
     "build does not install (`nox -s tests_crt` tests these codes)."
 )
+
+
+def _reads_every_file() -> bool:
+    """Whether this process reads a file with mode 000 (root, CAP_DAC_OVERRIDE)."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory, "probe")
+        path.write_text("x", encoding="utf-8")
+        path.chmod(0)
+        try:
+            path.read_text(encoding="utf-8")
+        except OSError:
+            return False
+        return True
+
+
+_AS_ROOT = _reads_every_file()
 NO_EXAMPLE: Mapping[str, str] = {
+    **(
+        dict.fromkeys(
+            (
+                "shared-credentials-file.unreadable",
+                "config-file.unreadable",
+                "assume-role-with-web-identity.token_file_unreadable",
+                "container-role.token_file_unreadable",
+            ),
+            _ROOT_READS,
+        )
+        if _AS_ROOT
+        else {}
+    ),
     # Fallbacks: reached only by an error nobody has seen yet.
     "env.error": _FALLBACK,
     "shared-credentials-file.error": _FALLBACK,
@@ -1203,18 +1262,14 @@ NO_EXAMPLE: Mapping[str, str] = {
     "user's ~/.aws from the password database.",
     "shared-credentials-file.other_home": "looks for the file in the home of SUDO_USER or of the "
     "user in the password database: real homes the build must not read.",
-    "shared-credentials-file.unreadable": _ROOT_READS,
     "shared-credentials-file.parse_error": "the fallback for a parse error without its own code; "
     "every malformed file the scenarios write gets a specific one.",
     "config-file.home_unset": "needs HOME unset, and botocore then reads the real "
     "user's ~/.aws from the password database.",
     "config-file.other_home": "looks for the file in the home of SUDO_USER or of the "
     "user in the password database: real homes the build must not read.",
-    "config-file.unreadable": _ROOT_READS,
     "config-file.parse_error": "the fallback for a parse error without its own code; "
     "every malformed file the scenarios write gets a specific one.",
-    "assume-role-with-web-identity.token_file_unreadable": _ROOT_READS,
-    "container-role.token_file_unreadable": _ROOT_READS,
     "advice.file_owner": "needs a file owned by another user: only root can make "
     "one, and the example would depend on who builds.",
     "assume-role-with-web-identity.irsa_env_missing": "needs the EKS token at "
@@ -1416,7 +1471,7 @@ class Example:
     hints: tuple[str, ...]
 
 
-class _VaultProvider(botocore.credentials.CredentialProvider):  # type: ignore[misc]
+class VaultProvider(botocore.credentials.CredentialProvider):  # type: ignore[misc]
     """A provider an application might add: it finds nothing here."""
 
     METHOD = "vault"
@@ -1434,7 +1489,7 @@ def _diagnose(credsafe: Any, scenario: Scenario) -> Any:
         session = credsafe.Session(profile_name=scenario.profile, **scenario.session)
         if scenario.custom_provider:
             resolver = session._session.get_component("credential_provider")
-            resolver.insert_before("env", _VaultProvider())
+            resolver.insert_before("env", VaultProvider())
         client = session.client("sts", region_name=scenario.region)
         if scenario.late_env:
             # A client created elsewhere (no recording), wrapped afterwards.
