@@ -105,6 +105,9 @@ class Scenario:
     #: ``call`` mode: the application inserts a provider of its own (which finds
     #: nothing) at the head of botocore's chain.
     custom_provider: bool = False
+    #: Files given to another user (uid 65534, nobody), when the build may
+    #: (as root); by path relative to HOME.
+    foreign_owner: tuple[str, ...] = ()
     #: Symbolic links to create, by path relative to HOME: their target.
     links: Mapping[str, str] = attrs.field(factory=dict)
 
@@ -1180,6 +1183,11 @@ MORE_SCENARIOS: tuple[Scenario, ...] = (
         files={"token": "abc"},
         modes={"token": 0o000},
     ),
+    Scenario(
+        "credentials file owned by another user",
+        credentials=f"[default]\n{_CREDS}",
+        foreign_owner=(".aws/credentials",),
+    ),
     Scenario("a provider added by the application", custom_provider=True, call=True),
     Scenario("credentials file: only other profiles", credentials=f"[dev]\n{_CREDS}"),
     Scenario("config file: only other profiles", config=f"[profile dev]\n{_CREDS}"),
@@ -1224,6 +1232,7 @@ def _reads_every_file() -> bool:
 
 
 _AS_ROOT = _reads_every_file()
+_MAY_CHOWN = hasattr(os, "geteuid") and os.geteuid() == 0
 NO_EXAMPLE: Mapping[str, str] = {
     **(
         dict.fromkeys(
@@ -1237,6 +1246,14 @@ NO_EXAMPLE: Mapping[str, str] = {
         )
         if _AS_ROOT
         else {}
+    ),
+    **(
+        {}
+        if _MAY_CHOWN
+        else {
+            "advice.file_owner": "needs a file owned by another user, which only "
+            "root can make (the build makes one when it runs as root)."
+        }
     ),
     # Fallbacks: reached only by an error nobody has seen yet.
     "env.error": _FALLBACK,
@@ -1270,8 +1287,6 @@ NO_EXAMPLE: Mapping[str, str] = {
     "user in the password database: real homes the build must not read.",
     "config-file.parse_error": "the fallback for a parse error without its own code; "
     "every malformed file the scenarios write gets a specific one.",
-    "advice.file_owner": "needs a file owned by another user: only root can make "
-    "one, and the example would depend on who builds.",
     "assume-role-with-web-identity.irsa_env_missing": "needs the EKS token at "
     "/var/run/secrets/eks.amazonaws.com/serviceaccount/token, outside HOME.",
     "container-role.lost_uri": "compares with PID 1's environment "
@@ -1448,6 +1463,8 @@ def _write_files(scenario: Scenario, home: Path) -> None:
         (home / relative).symlink_to(_fill(target, home))
     for relative, mode in scenario.modes.items():
         (home / relative).chmod(mode)
+    for relative in scenario.foreign_owner if _MAY_CHOWN else ():
+        os.chown(home / relative, 65534, 65534)
 
 
 def _point_sso_cache(directory: str, cleanup: contextlib.ExitStack) -> None:
