@@ -12,12 +12,14 @@ scenarios' own ``credential_process`` scripts.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import email.utils
 import hashlib
 import html
 import http.server
+import importlib.util
 import json
 import logging
 import os
@@ -1232,6 +1234,7 @@ def _reads_every_file() -> bool:
 
 
 _AS_ROOT = _reads_every_file()
+_NO_AWSCRT = importlib.util.find_spec("awscrt") is None
 _MAY_CHOWN = hasattr(os, "geteuid") and os.geteuid() == 0
 NO_EXAMPLE: Mapping[str, str] = {
     **(
@@ -1309,14 +1312,123 @@ NO_EXAMPLE: Mapping[str, str] = {
     "explicit.used": "credsafe.diagnose(session) does not pass the Session's "
     "explicit credentials to the replay, and a rejection replaces the report by "
     "rejected.*.",
-    "login.credentials_expired": _NO_CRT,
-    "login.error": _NO_CRT,
-    "login.found": _NO_CRT,
-    "login.insufficient_permissions": _NO_CRT,
-    "login.not_logged_in": _NO_CRT,
-    "login.session_expired": _NO_CRT,
-    "login.token_invalid": _NO_CRT,
+    "login.error": _NO_CRT if _NO_AWSCRT else _FALLBACK,
+    **(
+        {}
+        if _NO_AWSCRT
+        else {
+            "login.missing_crt": "made only where awscrt is missing; this build "
+            "has it (the tests show it).",
+            # A finding: credsafe does not diagnose this signer error (yet).
+            "explicit.incomplete": "with awscrt, botocore's CRT signer fails on a "
+            "missing or empty secret (AssertionError, RuntimeError) before AWS "
+            "can answer.",
+        }
+    ),
+    **(
+        dict.fromkeys(
+            (
+                "login.credentials_expired",
+                "login.found",
+                "login.insufficient_permissions",
+                "login.not_logged_in",
+                "login.session_expired",
+                "login.token_invalid",
+            ),
+            _NO_CRT,
+        )
+        if _NO_AWSCRT
+        else {}
+    ),
 }
+
+_LOGIN_ARN = "arn:aws:iam::123456789012:user/me"
+
+
+def _login_scenarios() -> tuple[Scenario, ...]:
+    """`aws login` sessions: only where awscrt (botocore[crt]) is installed.
+
+    Without awscrt botocore cannot use them at all (``login.missing_crt``).
+    """
+    try:
+        from awscrt.crypto import EC, ECExportFormat, ECType  # noqa: PLC0415
+    except ImportError:
+        return ()
+    der = EC.new_generate(ECType.P_256).export_key(ECExportFormat.SEC1)
+    pem = (
+        "-----BEGIN EC PRIVATE KEY-----\n"
+        f"{base64.b64encode(der).decode()}\n-----END EC PRIVATE KEY-----\n"
+    )
+
+    def cache(hours: float, **overrides: str | None) -> str:
+        expiry = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours)
+        token: dict[str, Any] = {
+            "accessToken": {
+                "accessKeyId": _ASIA,
+                "secretAccessKey": _SECRET,
+                "sessionToken": "IQoJb3JpZ2luX2VjLOGINTOKEN",
+                "accountId": "123456789012",
+                "expiresAt": expiry.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            },
+            "tokenType": "aws_sigv4",
+            "refreshToken": "EXAMPLEREFRESHLOGIN",
+            "idToken": "ignored",
+            "clientId": "arn:aws:signin:::devtools/same-device",
+            "dpopKey": pem,
+            **overrides,
+        }
+        return json.dumps({k: v for k, v in token.items() if v is not None})
+
+    path = f".aws/login/cache/{hashlib.sha256(_LOGIN_ARN.encode()).hexdigest()}.json"
+    config = f"[default]\nlogin_session = {_LOGIN_ARN}\nregion = us-east-1\n"
+    return (
+        Scenario(
+            "aws login: valid session",
+            config=config,
+            files={path: cache(0.2)},
+            env=_NO_AWS,
+        ),
+        Scenario(
+            "aws login: cached credentials expired",
+            config=config,
+            files={path: cache(-0.5)},
+            env=_NO_AWS,
+        ),
+        Scenario(
+            "aws login: cache without dpopKey",
+            config=config,
+            files={path: cache(0.2, dpopKey=None)},
+            env=_NO_AWS,
+            call=True,
+        ),
+        *(
+            Scenario(
+                f"aws login: Sign-In refuses the refresh ({error})",
+                config=config,
+                files={path: cache(-0.5)},
+                env={
+                    "AWS_ENDPOINT_URL_SIGNIN": "{server_root}",
+                    "AWS_ENDPOINT_URL_STS": "{server}",
+                },
+                server={
+                    "*": (
+                        400,
+                        json.dumps(
+                            {
+                                "__type": "AccessDeniedException",
+                                "error": error,
+                                "message": "no",
+                            }
+                        ),
+                    )
+                },
+                call=True,
+                api_call=True,
+            )
+            for error in ("TOKEN_EXPIRED", "INSUFFICIENT_PERMISSIONS")
+        ),
+    )
+
 
 # Variables that change what botocore or credsafe's context detection sees.
 _CLEARED_PREFIXES = ("AWS_", "BOTO_", "ECS_", "AMAZON_")
@@ -1345,7 +1457,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
-        status, body = self.routes.get(f"{self.command} {self.path}", (404, ""))
+        status, body = self.routes.get(
+            f"{self.command} {self.path}", self.routes.get("*", (404, ""))
+        )
         if status == 0:  # never answer (the client times out; 1 s in scenarios)
             time.sleep(1.5)
             return
@@ -1382,6 +1496,7 @@ _SERVER_URL = ""
 def _fill(text: str, home: Path) -> str:
     text = text.replace("{home}", str(home)).replace("{python}", sys.executable)
     text = text.replace("{server}", _SERVER_URL)
+    text = text.replace("{server_root}", _SERVER_URL.rstrip("/"))
     if "{closed}" in text:
         text = text.replace("{closed}", _closed_port_url())
     return text.replace(
@@ -1550,7 +1665,10 @@ def harvest(scenarios: tuple[Scenario, ...] | None = None) -> dict[str, Example]
         logger.disabled = True
     with quiet:
         return _harvest(
-            credsafe, (*SCENARIOS, *MORE_SCENARIOS) if scenarios is None else scenarios
+            credsafe,
+            (*SCENARIOS, *MORE_SCENARIOS, *_login_scenarios())
+            if scenarios is None
+            else scenarios,
         )
 
 
