@@ -117,3 +117,13 @@ def test_no_explicit_source_without_arguments() -> None:
         credsafe.Session(region_name="us-east-1").client("s3").list_buckets()
     assert info.value.diagnosis.source("explicit") is None
 
+
+
+def test_diagnose_a_session_reports_its_explicit_credentials() -> None:
+    """credsafe.diagnose(session) sees the credentials passed to that session."""
+    s = credsafe.Session(aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+    diagnosis = credsafe.diagnose(s, network=False)
+    first = diagnosis.sources[0]
+    assert (first.source, first.code, first.status) == ("explicit", "explicit.used", Status.FOUND)
+    assert diagnosis.resolved_by == "explicit"
+    assert first.details["access_key_id"] == MASKED

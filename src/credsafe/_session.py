@@ -143,4 +143,10 @@ def diagnose(
     live = state.live_providers() if state is not None else None
     from ._replay import replay  # noqa: PLC0415
 
-    return replay(bc, live_providers=live, network=network, budget=budget).diagnosis
+    return replay(
+        bc,
+        live_providers=live,
+        network=network,
+        budget=budget,
+        explicit=state.explicit if state is not None else None,
+    ).diagnosis
