@@ -403,8 +403,8 @@ def _checked(report: Any) -> SourceReport:
 def _not_consulted(
     report: SourceReport, stopper: SourceReport, chain_error: BaseException | None
 ) -> SourceReport:
-    if report.status is Status.SKIPPED and report.code != "generic.not_evaluated":
-        return report
+    # Every source after the one that stopped the chain reads the same way, whatever
+    # its own explainer said (e.g. "not probed"); that finding stays in details.
     if chain_error is not None:
         return attrs.evolve(
             report,
