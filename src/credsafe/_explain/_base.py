@@ -382,3 +382,26 @@ def make_report(
         duration_ms=None if attempt is None else attempt.duration_ms,
         details=details,
     )
+
+
+def error_to_explain(
+    ctx: ReplayContext, attempt: Attempt | None
+) -> tuple[BaseException | None, bool]:
+    """The error a source's explainer should explain, and whether it came at call time.
+
+    The error the provider raised during the resolution, or else, when the provider
+    supplied (deferred) credentials, the trigger raised when they were first used
+    (an STS or SSO error, a missing token file): ``(error, True)``.
+    """
+    if attempt is None:
+        return None, False
+    if attempt.result == "raised":
+        return attempt.error, False
+    trigger = ctx.trigger
+    if (
+        attempt.result == "found"
+        and trigger is not None
+        and type(trigger).__name__ != "NoCredentialsError"
+    ):
+        return trigger, True
+    return None, False

@@ -22,7 +22,7 @@ from .._model import SourceReport, Status
 from .._recording import Attempt
 from .._redact import mask_key_id
 from . import process as process_explainer
-from ._base import Explainer, ReplayContext, error_text
+from ._base import Explainer, ReplayContext, error_text, error_to_explain
 from ._roles import Finding, can_prompt, check_role_arn, is_true, locate
 
 METHOD = "assume-role"
@@ -231,7 +231,7 @@ def explain(ctx: ReplayContext, provider: Any, attempt: Attempt | None) -> Sourc
     ):
         if key in current:
             details[key] = str(current[key])
-    error, at_call = _error_of(ctx, attempt)
+    error, at_call = error_to_explain(ctx, attempt)
     if error is not None:
         explained = _explain_error(ctx, profiles, profile, plan, error)
         details["exception"] = type(error).__name__
@@ -274,26 +274,6 @@ def _has_role(profile: Mapping[str, Any]) -> bool:
 
 def _has_static(profile: Mapping[str, Any]) -> bool:
     return "aws_access_key_id" in profile or "aws_secret_access_key" in profile
-
-
-def _error_of(
-    ctx: ReplayContext, attempt: Attempt | None
-) -> tuple[BaseException | None, bool]:
-    if attempt is None:
-        return None, False
-    if attempt.result == "raised":
-        return attempt.error, False
-    trigger = ctx.trigger
-    if (
-        attempt.result == "found"
-        and trigger is not None
-        and type(trigger).__name__ != "NoCredentialsError"
-    ):
-        return trigger, True
-    return None, False
-
-
-# -- the static walk ----------------------------------------------------------------
 
 
 def _plan(ctx: ReplayContext, profiles: Mapping[str, Any], top: str) -> _Plan:

@@ -23,7 +23,7 @@ from .._codes import define
 from .._model import SourceReport, Status
 from .._recording import Attempt, Exchange, Recorder
 from .._redact import mask_key_id
-from ._base import Explainer, ReplayContext, error_text
+from ._base import Explainer, ReplayContext, error_text, error_to_explain
 from ._roles import Finding, locate
 
 METHOD = "custom-process"
@@ -391,7 +391,7 @@ def explain(ctx: ReplayContext, provider: Any, attempt: Attempt | None) -> Sourc
         extra["exit_status"] = runs[-1].status
         extra["stdout_length"] = runs[-1].body.get("stdout_length")
         extra["stderr_length"] = runs[-1].body.get("stderr_length")
-    error, at_call = _error_of(ctx, attempt)
+    error, at_call = error_to_explain(ctx, attempt)
     if error is not None:
         finding = explain_error(ctx, profile, command, error, runs)
         extra["exception"] = type(error).__name__
@@ -435,24 +435,6 @@ def _program(command: str) -> str:
     except ValueError:
         return command.split(maxsplit=1)[0] if command.split() else command
     return argv[0] if argv else command
-
-
-def _error_of(
-    ctx: ReplayContext, attempt: Attempt | None
-) -> tuple[BaseException | None, bool]:
-    """The error to explain: the recorded one, or the call-time trigger."""
-    if attempt is None:
-        return None, False
-    if attempt.result == "raised":
-        return attempt.error, False
-    trigger = ctx.trigger
-    if (
-        attempt.result == "found"
-        and trigger is not None
-        and type(trigger).__name__ != "NoCredentialsError"
-    ):
-        return trigger, True
-    return None, False
 
 
 def _runs(attempt: Attempt | None) -> list[Exchange]:

@@ -20,7 +20,13 @@ from typing import Any
 from .._codes import define
 from .._model import SourceReport, Status
 from .._recording import Attempt
-from ._base import Explainer, ReplayContext, error_text, open_regular
+from ._base import (
+    Explainer,
+    ReplayContext,
+    error_text,
+    error_to_explain,
+    open_regular,
+)
 from ._roles import Finding, check_role_arn, locate
 
 METHOD = "assume-role-with-web-identity"
@@ -222,12 +228,7 @@ def explain(  # noqa: C901  (one branch per situation, in botocore's order)
         )
 
     trigger = ctx.trigger
-    at_call = (
-        attempt is not None
-        and attempt.result == "found"
-        and trigger is not None
-        and type(trigger).__name__ != "NoCredentialsError"
-    )
+    at_call = error_to_explain(ctx, attempt)[1]
     token_finding, claims = _check_token(ctx, token_path, token_origin)
     if claims:
         details["claims"] = claims
